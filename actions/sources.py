@@ -1,0 +1,99 @@
+"""Answers from the source documents: retrieve, decide whether to answer, quote the best sentences."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import templates
+from actions.abstention import Signals, Thresholds, decide
+from actions.constants import ACTION_ANSWER_FROM_SOURCES
+from actions.reply import send_answer
+from index.service import SearchEngine
+from knowledge.answer import Answer, AnswerKind, SourceRef
+from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXCERPT_CHARS = 400
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_question(text: str | None, limit: int) -> tuple[str, bool]:
+    """The question as plain text within ``limit`` characters, and whether it was cut."""
+    text = _CONTROL.sub(" ", text or "")
+    text = " ".join(text.split())
+    return text[:limit], len(text) > limit
+
+
+class SourceAnswerer:
+    """Turns a question into an :class:`Answer` from the sources, or an honest abstention."""
+
+    def __init__(self, engine: SearchEngine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.thresholds = Thresholds(
+            min_dense=settings.abstain_min_dense,
+            min_coverage=settings.abstain_min_coverage,
+            strong_dense=settings.abstain_strong_dense,
+        )
+
+    def answer(self, question: str | None, intent: str | None = None, intent_confidence: float = 0.0) -> Answer:
+        text, cut = clean_question(question, self.settings.max_query_chars)
+        if not self.engine.analyzer.lemmas(text):
+            return Answer(AnswerKind.ABSTAIN, templates.NOT_UNDERSTOOD)
+        found = self.engine.answer(text)
+        best = found.result.best
+        signals = Signals(
+            terms=len(found.result.terms),
+            coverage=found.result.coverage,
+            dense=best.dense if best else 0.0,
+            intent=intent,
+            intent_confidence=intent_confidence,
+        )
+        decision = decide(signals, self.thresholds)
+        log.info("question %r: %s (%s)", text[:80], decision.reason, signals)
+        prefix = templates.TOO_LONG + "\n\n" if cut else ""
+        if decision.abstain or found.extract is None:
+            return Answer(
+                AnswerKind.ABSTAIN,
+                prefix + templates.ABSTAIN + "\n\n" + templates.ABSTAIN_OFFER,
+                confidence=decision.confidence,
+            )
+        ex = found.extract
+        chunk = ex.hit.chunk
+        body = "\n".join(ex.sentences)
+        source = SourceRef(chunk.doc_id, chunk.title, chunk.section, _excerpt(body))
+        text_out = prefix + body + "\n\n" + templates.source_line(chunk.title, chunk.section)
+        return Answer(AnswerKind.PASSAGE, text_out, (source,), decision.confidence)
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+class ActionAnswerFromSources(Action):
+    """Answers every question about the agreements, or abstains."""
+
+    def __init__(self, answerer: SourceAnswerer) -> None:
+        self.answerer = answerer
+
+    def name(self) -> str:
+        return ACTION_ANSWER_FROM_SOURCES
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        answer = await asyncio.to_thread(
+            self.answerer.answer, message.get("text"), intent.get("name"), float(intent.get("confidence") or 0.0)
+        )
+        send_answer(dispatcher, answer)
+        return []

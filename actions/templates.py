@@ -1,0 +1,31 @@
+"""All Swedish wording the knowledge actions and the API use, in one place."""
+
+from __future__ import annotations
+
+SOURCE_LINE = "Källa: {title}{section}."
+SOURCE_SECTION = ", avsnittet ”{section}”"
+
+ABSTAIN = (
+    "Jag hittar inget svar på det i samverkansöverenskommelserna. "
+    "Jag svarar bara på frågor om överenskommelserna om hälsa, vård och omsorg, "
+    "till exempel HÖK, samordnande vårdcentral (GSA) och kommunens samordnande funktion (KSA)."
+)
+ABSTAIN_OFFER = "Vill du att jag skickar frågan vidare till processledaren?"
+NOT_UNDERSTOOD = (
+    "Jag förstod inte riktigt. Skriv din fråga med några ord, till exempel "
+    "”Vem sammankallar till lokal samverkan?” eller ”Hur följs HÖK upp?”."
+)
+TOO_LONG = "Din fråga var mycket lång, så jag har bara läst början av den."
+BUTTON_PASS_ON = "Ja, skicka vidare"
+BUTTON_NO_THANKS = "Nej tack"
+
+# API and chat page messages.
+EMPTY_MESSAGE = "Meddelandet är tomt. Skriv en fråga."
+MESSAGE_TOO_LONG = "Meddelandet är för långt. Skriv högst {limit} tecken."
+BAD_REQUEST = "Förfrågan kunde inte tolkas."
+ASSISTANT_UNREACHABLE = "Assistenten går inte att nå just nu. Försök igen om en stund."
+INDEX_UNAVAILABLE = "Sökindexet är inte tillgängligt just nu. Försök igen om en stund."
+
+
+def source_line(title: str, section: str) -> str:
+    return SOURCE_LINE.format(title=title, section=SOURCE_SECTION.format(section=section) if section else "")

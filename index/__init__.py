@@ -1,0 +1,1 @@
+"""Retrieval: chunking, sparse and dense indexes, fusion."""

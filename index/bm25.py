@@ -1,0 +1,67 @@
+"""Okapi BM25 over pre-analysed documents (lists of lemmas)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BM25:
+    """An immutable BM25 index. Build it with :meth:`BM25.build`."""
+
+    doc_terms: tuple[Counter[str], ...]
+    doc_lengths: tuple[int, ...]
+    idf: dict[str, float]
+    avg_length: float
+    k1: float = 1.2
+    b: float = 0.75
+
+    @classmethod
+    def build(cls, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> BM25:
+        counts = tuple(Counter(d) for d in docs)
+        n = len(docs)
+        df: Counter[str] = Counter()
+        for c in counts:
+            df.update(c.keys())
+        idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        lengths = tuple(len(d) for d in docs)
+        avg = sum(lengths) / n if n else 0.0
+        return cls(counts, lengths, idf, avg, k1, b)
+
+    @property
+    def max_idf(self) -> float:
+        """The idf a term found in no document would have."""
+        n = len(self.doc_terms)
+        return math.log(1 + (n + 0.5) / 0.5)
+
+    def scores(self, query: Sequence[str]) -> list[float]:
+        out = []
+        for counts, length in zip(self.doc_terms, self.doc_lengths, strict=True):
+            norm = self.k1 * (1 - self.b + self.b * length / (self.avg_length or 1))
+            s = 0.0
+            for term in query:
+                tf = counts.get(term, 0)
+                if tf:
+                    s += self.idf[term] * tf * (self.k1 + 1) / (tf + norm)
+            out.append(s)
+        return out
+
+    def coverage(self, query: Sequence[str]) -> float:
+        """The idf-weighted share of query terms that occur in the corpus at all (0..1).
+
+        Terms the corpus never uses weigh the most, so a question about pizza or the weather
+        scores low however many common words it shares with the agreements."""
+        if not query:
+            return 0.0
+        total = known = 0.0
+        for term in query:
+            weight = self.idf.get(term)
+            if weight is None:
+                total += self.max_idf
+            else:
+                total += weight
+                known += weight
+        return known / total if total else 0.0

@@ -1,0 +1,67 @@
+"""The index manifest: what an index was built from, to refuse or rebuild a stale one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    model_id: str
+    model_fingerprint: str
+    dimension: int
+    corpus_hash: str
+    chunker_version: str
+    chunks: int
+    units: int
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+    def mismatches(self, expected: Manifest) -> list[str]:
+        """Human-readable reasons why this index does not match what is expected now."""
+        reasons = []
+        checks = {
+            "format_version": "index format",
+            "model_fingerprint": "embedding model",
+            "corpus_hash": "source documents",
+            "chunker_version": "chunker version",
+        }
+        for field, label in checks.items():
+            if getattr(self, field) != getattr(expected, field):
+                reasons.append(f"{label} changed ({getattr(self, field)} -> {getattr(expected, field)})")
+        return reasons
+
+
+def corpus_hash(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(files):
+        h.update(path.name.encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def model_fingerprint(model: str) -> str:
+    """Identifies a model directory by its configuration files (or a hub name by itself)."""
+    path = Path(model)
+    h = hashlib.sha256()
+    if path.is_dir():
+        for name in ("conversion.json", "config.json", "modules.json", "config_sentence_transformers.json"):
+            f = path / name
+            if f.exists():
+                h.update(f.read_bytes())
+    else:
+        h.update(model.encode())
+    return h.hexdigest()[:16]

