@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from knowledge.text import fold
@@ -115,6 +115,7 @@ class SwedishAnalyzer:
         return [t for t in self.terms(text) if not t.stop]
 
 
+@lru_cache(maxsize=1)
 def load_lemma_table() -> LemmaTable:
     """spaCy's Swedish lookup lemma table, folded for matching without diacritics."""
     import spacy_lookups_data

@@ -119,11 +119,8 @@ def _group(blocks: Iterable[Block]) -> list[Block]:
 
 
 def _join_sections(a: Block, b: Block) -> str:
-    if not a.section:
-        return b.section
-    if not b.section or a.section == b.section:
-        return a.section
-    return f"{a.section} / {b.section}"
+    parts = [p for s in (a.section, b.section) for p in s.split(" / ") if p]
+    return " / ".join(dict.fromkeys(parts))
 
 
 def chunk_document(doc_id: str, title: str, body: str) -> list[Chunk]:

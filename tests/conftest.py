@@ -80,3 +80,33 @@ def tiny_corpus(tmp_path: Path) -> Path:
     src.mkdir()
     (src / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
     return src
+
+
+def action_call(text: str, intent: str = "ask_agreement", confidence: float = 0.95, action: str | None = None) -> dict:
+    """A Rasa 3.6 action-server request, as Rasa sends it (with the domain: selective domain is off)."""
+    return {
+        "next_action": action or "action_answer_from_sources",
+        "sender_id": "test-user",
+        "version": "3.6.21",
+        "domain": {"version": "3.1", "intents": [intent], "responses": {}, "actions": []},
+        "tracker": {
+            "sender_id": "test-user",
+            "slots": {},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": confidence},
+                "entities": [],
+            },
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+@pytest.fixture
+def tracker_call():
+    """A factory of action-server requests (tracker + domain) for a user message."""
+    return action_call
