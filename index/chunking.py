@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from index.models import Chunk, chunk_id
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "3"
 MIN_WORDS = 40
 MAX_WORDS = 150
 
@@ -27,10 +27,19 @@ class Block:
 
     section: str
     text: str
+    paragraph_sections: tuple[str, ...] = ()  # the section of each paragraph ("\n\n"-separated)
+
+    def __post_init__(self) -> None:
+        if not self.paragraph_sections:
+            object.__setattr__(self, "paragraph_sections", (self.section,))
 
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+
+def _merge(a: Block, b: Block, section: str) -> Block:
+    return Block(section, a.text + "\n\n" + b.text, a.paragraph_sections + b.paragraph_sections)
 
 
 def parse_blocks(body: str) -> list[Block]:
@@ -98,23 +107,37 @@ def _split_long(block: Block) -> list[Block]:
     return parts
 
 
-def _group(blocks: Iterable[Block]) -> list[Block]:
-    """Pack consecutive blocks of one section into passages of MIN..MAX words."""
+def _pack_section(blocks: list[Block]) -> list[Block]:
+    """Blocks of one section as few passages of at most MAX_WORDS, split evenly."""
+    pieces = [p for b in blocks for p in (_split_long(b) if b.words > MAX_WORDS else [b])]
+    total = sum(p.words for p in pieces)
+    target = total / max(1, -(-total // MAX_WORDS))  # even split into ceil(total / MAX) parts
     passages: list[Block] = []
+    for piece in pieces:
+        last = passages[-1] if passages else None
+        if last and last.words + piece.words <= MAX_WORDS and (last.words < target or last.words < MIN_WORDS):
+            passages[-1] = _merge(last, piece, last.section)
+        else:
+            passages.append(piece)
+    return passages
+
+
+def _group(blocks: Iterable[Block]) -> list[Block]:
+    """Pack each section into passages; a passage too short to stand alone joins a neighbour."""
+    sections: list[list[Block]] = []
     for block in blocks:
-        pieces = _split_long(block) if block.words > MAX_WORDS else [block]
-        for piece in pieces:
+        if sections and sections[-1][0].section == block.section:
+            sections[-1].append(block)
+        else:
+            sections.append([block])
+    passages: list[Block] = []
+    for section in sections:
+        for piece in _pack_section(section):
             last = passages[-1] if passages else None
-            if last and last.words < MIN_WORDS and last.words + piece.words <= MAX_WORDS:
-                section = last.section if last.section == piece.section else _join_sections(last, piece)
-                passages[-1] = Block(section, last.text + "\n\n" + piece.text)
+            if last and (last.words < MIN_WORDS or piece.words < MIN_WORDS) and last.words + piece.words <= MAX_WORDS:
+                passages[-1] = _merge(last, piece, _join_sections(last, piece))
             else:
                 passages.append(piece)
-    # A short tail joins the passage before it when both fit.
-    if len(passages) > 1 and passages[-1].words < MIN_WORDS:
-        tail, prev = passages[-1], passages[-2]
-        if prev.words + tail.words <= MAX_WORDS:
-            passages[-2:] = [Block(_join_sections(prev, tail), prev.text + "\n\n" + tail.text)]
     return passages
 
 
@@ -132,5 +155,14 @@ def chunk_document(doc_id: str, title: str, body: str) -> list[Chunk]:
         n = seen.get(p.text, 0)
         seen[p.text] = n + 1
         cid = chunk_id(doc_id, p.text if n == 0 else f"{p.text}\n#{n}")
-        chunks.append(Chunk(cid, doc_id, title, p.section, p.text, i))
+        chunks.append(Chunk(cid, doc_id, title, p.section, p.text, i, p.paragraph_sections))
     return chunks
+
+
+def chunk_units(chunk: Chunk) -> list[tuple[str, str]]:
+    """The sentence units of a passage, each with the section it stands under."""
+    from index.sentences import split_units
+
+    paragraphs = chunk.text.split("\n\n")
+    sections = chunk.paragraph_sections or (chunk.section,) * len(paragraphs)
+    return [(section, unit) for section, para in zip(sections, paragraphs, strict=True) for unit in split_units(para)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from index.analysis import SwedishAnalyzer
 from index.bm25 import BM25
+from index.chunking import chunk_units
 from index.models import Hit
 from index.retriever import SearchResult
 from index.store import StoredIndex
@@ -46,13 +47,13 @@ def extract(
     best: tuple[float, int, int] | None = None  # (score, hit index, unit index)
     per_hit: list[list[float]] = []
     for h, hit in enumerate(result.hits[:CANDIDATE_PASSAGES]):
-        units, vectors = stored.units_of(hit.chunk)
+        _, vectors = stored.units_of(hit.chunk)
         dense = vectors @ result.query_vector
         scores = [
             float(dense[u])
-            + LEXICAL_WEIGHT * lexical_match(set(analyzer.lemmas(unit)), result.terms, bm25)
+            + LEXICAL_WEIGHT * lexical_match(set(analyzer.lemmas(f"{section}. {unit}")), result.terms, bm25)
             + RANK_BONUS * (CANDIDATE_PASSAGES - h)
-            for u, unit in enumerate(units)
+            for u, (section, unit) in enumerate(chunk_units(hit.chunk))
         ]
         per_hit.append(scores)
         for u, s in enumerate(scores):

@@ -21,6 +21,7 @@ class Chunk:
     section: str
     text: str
     position: int
+    paragraph_sections: tuple[str, ...] = ()  # the section of each "\n\n"-separated paragraph
 
     @property
     def heading(self) -> str:

@@ -1,4 +1,11 @@
-"""Hybrid retrieval: lemma BM25 and dense vectors, fused by reciprocal rank."""
+"""Hybrid retrieval: four rankings of the passages, fused by reciprocal rank.
+
+- BM25 over the passages' lemmas (with title and section),
+- dense cosine similarity of the passage,
+- BM25 of the passage's best-matching sentence (with its section),
+- dense similarity of the passage's best-matching sentence.
+Sentence-level signals find the one sentence that answers a question in a longer passage.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import numpy as np
 
 from index.analysis import SwedishAnalyzer
 from index.bm25 import BM25
+from index.chunking import chunk_units
 from index.embedder import Embedder
 from index.fusion import ranks, reciprocal_rank_fusion
 from index.models import Hit
@@ -50,6 +58,22 @@ class Retriever:
         docs = [self.analyzer.lemmas(c.indexed_text) for c in self.stored.chunks]
         return BM25.build(docs, self._k1, self._b)
 
+    @cached_property
+    def _units(self) -> tuple[BM25, np.ndarray]:
+        """BM25 over sentence units (with title and section), and each unit's passage."""
+        docs, owner = [], []
+        for i, chunk in enumerate(self.stored.chunks):
+            for section, unit in chunk_units(chunk):
+                docs.append(self.analyzer.lemmas(f"{chunk.title}. {section}. {unit}"))
+                owner.append(i)
+        return BM25.build(docs, self._k1, self._b), np.asarray(owner)
+
+    def _best_per_passage(self, unit_scores: np.ndarray) -> list[float]:
+        _, owner = self._units
+        best = np.full(len(self.stored.chunks), -np.inf)
+        np.maximum.at(best, owner, unit_scores)
+        return best.tolist()
+
     def resolve(self, query: str) -> list[str]:
         """The query's content lemmas, each in the reading the corpus uses when it has one."""
         vocabulary = self.bm25.idf
@@ -61,9 +85,12 @@ class Retriever:
     def search(self, query: str, top_k: int = 5) -> SearchResult:
         terms = self.resolve(query)
         vector = self.embedder.embed_queries([query])[0]
+        unit_bm25, _ = self._units
         sparse = self.bm25.scores(terms)
         dense = self.stored.dense.scores(vector)
-        rankings = [ranks(dense)] + ([ranks(sparse)] if any(sparse) else [])
+        rankings = [ranks(dense), ranks(self._best_per_passage(self.stored.unit_vectors @ vector))]
+        if any(sparse):
+            rankings += [ranks(sparse), ranks(self._best_per_passage(np.asarray(unit_bm25.scores(terms))))]
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)
         order = sorted(range(len(fused)), key=lambda i: (-fused[i], -dense[i]))[:top_k]
         hits = tuple(

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.chunking import CHUNKER_VERSION, chunk_document
+from index.chunking import CHUNKER_VERSION, chunk_document, chunk_units
 from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.manifest import FORMAT_VERSION, Manifest, corpus_hash, model_fingerprint
 from index.models import Chunk
-from index.sentences import split_units
 from knowledge.documents import Document, load_documents
 
 log = logging.getLogger(__name__)
@@ -72,15 +71,16 @@ def expected_manifest(sources_dir: Path, model: str, dimension: int, chunks: int
 def build(sources_dir: Path, out_dir: Path, embedder: Embedder, model: str) -> Manifest:
     documents = load_documents(sources_dir)
     chunks = chunk_corpus(documents)
-    units = [split_units(c.text) for c in chunks]
+    units = [chunk_units(c) for c in chunks]
     log.info("embedding %d passages and %d sentence units", len(chunks), sum(map(len, units)))
     passage_vectors = embedder.embed_passages([c.indexed_text for c in chunks])
-    unit_vectors = embedder.embed_passages([u for us in units for u in us])
+    # A sentence is embedded with its document title and section, which it often leaves implicit.
+    unit_vectors = embedder.embed_passages([f"{c.title}. {s}. {u}" for c, us in zip(chunks, units, strict=True) for s, u in us])
     manifest = expected_manifest(sources_dir, model, int(passage_vectors.shape[1]), len(chunks), len(unit_vectors))
     out_dir.mkdir(parents=True, exist_ok=True)
     # Write the manifest last: an interrupted build leaves no valid-looking index.
     (out_dir / "manifest.json").unlink(missing_ok=True)
-    payload = [{**asdict(c), "units": us} for c, us in zip(chunks, units, strict=True)]
+    payload = [{**asdict(c), "units": [u for _, u in us]} for c, us in zip(chunks, units, strict=True)]
     (out_dir / "chunks.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     DenseIndex.build(passage_vectors).save(out_dir / "passages.faiss")
     np.save(out_dir / "units.npy", unit_vectors)
@@ -107,7 +107,10 @@ def load(sources_dir: Path, out_dir: Path, model: str) -> StoredIndex:
         raise StaleIndexError("the search index is stale: " + "; ".join(reasons) + ". Run `python -m index build`.")
     manifest = Manifest.read(out_dir / "manifest.json")
     raw = json.loads((out_dir / "chunks.json").read_text(encoding="utf-8"))
-    chunks = tuple(Chunk(**{k: v for k, v in r.items() if k != "units"}) for r in raw)
+    chunks = tuple(
+        Chunk(**{k: v for k, v in r.items() if k != "units"} | {"paragraph_sections": tuple(r["paragraph_sections"])})
+        for r in raw
+    )
     units = tuple(tuple(r["units"]) for r in raw)
     dense = DenseIndex.load(out_dir / "passages.faiss")
     unit_vectors = np.load(out_dir / "units.npy")
