@@ -42,6 +42,12 @@ def _strip_suffix(word: str) -> str:
     return word
 
 
+def conflate(lemma: str) -> str:
+    """Join a verb's lemma with its noun's ("ansvara"/"ansvar", "samordna"/"samordn..."): the
+    lookup table lemmatises them apart, but a question and its answer use either."""
+    return lemma[:-1] if len(lemma) >= 6 and lemma[-1] in "ae" else lemma
+
+
 @dataclass(frozen=True)
 class LemmaTable:
     exact: dict[str, str]  # lower-case word form -> folded lemma
@@ -110,6 +116,11 @@ class SwedishAnalyzer:
     def lemmas(self, text: str) -> list[str]:
         """The most likely content lemmas of a text (stop words dropped), in order."""
         return [t.lemma for t in self.terms(text) if not t.stop]
+
+    def readings(self, text: str) -> set[str]:
+        """Every lemma reading of every content word: for matching a question against a sentence,
+        where the table's quirks ("ansvara" read as a form of "ansvi") should not cost a match."""
+        return {r for t in self.content_terms(text) for r in (t.lemma, *t.alternatives)}
 
     def content_terms(self, text: str) -> list[Term]:
         return [t for t in self.terms(text) if not t.stop]

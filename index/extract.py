@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.analysis import SwedishAnalyzer
+from index.analysis import SwedishAnalyzer, conflate
 from index.bm25 import BM25
 from index.chunking import chunk_units
 from index.models import Hit
@@ -18,7 +18,7 @@ from index.store import StoredIndex
 LEXICAL_WEIGHT = 0.5
 MARGIN = 0.06
 CANDIDATE_PASSAGES = 3
-RANK_BONUS = 0.03
+RANK_BONUS = 0.01
 SHORT_SENTENCE_WORDS = 8
 
 
@@ -34,9 +34,11 @@ class Extract:
 
 
 def lexical_match(unit_terms: set[str], query_terms: Sequence[str], bm25: BM25) -> float:
-    """The idf-weighted share of the query's terms that a sentence contains (0..1)."""
+    """The idf-weighted share of the query's terms that a sentence contains (0..1); a verb
+    matches its noun here ("ansvarar" ~ "ansvar")."""
+    loose = {conflate(t) for t in unit_terms}
     total = sum(bm25.idf.get(t, bm25.max_idf) for t in query_terms)
-    matched = sum(bm25.idf.get(t, bm25.max_idf) for t in query_terms if t in unit_terms)
+    matched = sum(bm25.idf.get(t, bm25.max_idf) for t in query_terms if t in unit_terms or conflate(t) in loose)
     return matched / total if total else 0.0
 
 
@@ -51,7 +53,7 @@ def extract(
         dense = vectors @ result.query_vector
         scores = [
             float(dense[u])
-            + LEXICAL_WEIGHT * lexical_match(set(analyzer.lemmas(f"{section}. {unit}")), result.terms, bm25)
+            + LEXICAL_WEIGHT * lexical_match(analyzer.readings(f"{section}. {unit}"), result.terms, bm25)
             + RANK_BONUS * (CANDIDATE_PASSAGES - h)
             for u, (section, unit) in enumerate(chunk_units(hit.chunk))
         ]
