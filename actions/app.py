@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionMissingDomainException, ActionNotFoundException
@@ -60,6 +61,11 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
         return _swedish_error(422, templates.BAD_REQUEST)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Framework errors (unparsable JSON, unknown path, wrong method) get Swedish details too.
+        return _swedish_error(exc.status_code, str(templates.HTTP_ERRORS.get(exc.status_code, exc.detail)))
 
     @app.exception_handler(StaleIndexError)
     async def stale_index(request: Request, exc: StaleIndexError) -> JSONResponse:

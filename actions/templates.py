@@ -25,6 +25,11 @@ MESSAGE_TOO_LONG = "Meddelandet är för långt. Skriv högst {limit} tecken."
 BAD_REQUEST = "Förfrågan kunde inte tolkas."
 ASSISTANT_UNREACHABLE = "Assistenten går inte att nå just nu. Försök igen om en stund."
 INDEX_UNAVAILABLE = "Sökindexet är inte tillgängligt just nu. Försök igen om en stund."
+HTTP_ERRORS = {
+    400: BAD_REQUEST,
+    404: "Sidan eller resursen finns inte.",
+    405: "Metoden stöds inte här.",
+}
 
 
 def source_line(title: str, section: str) -> str:

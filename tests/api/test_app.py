@@ -123,3 +123,10 @@ def test_chat_page_is_swedish_and_renders_text_safely(client):
 
 def test_health_reports_the_index(client):
     assert client.get("/health").json()["status"] == "ok"
+
+
+def test_framework_errors_are_explained_in_swedish(client):
+    r = client.post("/chat", content=b"\xff not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["detail"] == "Förfrågan kunde inte tolkas."
+    assert client.get("/finns-inte").json()["detail"] == "Sidan eller resursen finns inte."
+    assert client.get("/chat").status_code == 405

@@ -1,0 +1,83 @@
+"""The real servers for conversation tests: Rasa (its own environment) and the knowledge service."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from actions.launcher import running
+from knowledge.settings import PROJECT_ROOT
+
+RASA = os.environ.get("HOK_RASA_BIN", str(PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"))
+RASA_MODEL = PROJECT_ROOT / "bot" / "models" / "hok.tar.gz"
+ASK_BOT = PROJECT_ROOT.parent / "shared" / "eval" / "ask_bot.py"
+
+
+class Client:
+    """Talks to the running assistant as a chat client does."""
+
+    def __init__(self, rasa_url: str, knowledge_url: str) -> None:
+        self.rasa_url = rasa_url
+        self.knowledge_url = knowledge_url
+
+    @staticmethod
+    def _post(url: str, body: Any) -> tuple[int, Any]:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                return resp.status, json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"null")
+
+    def say(self, message: str, sender: str | None = None) -> list[dict[str, Any]]:
+        """One turn over Rasa's REST channel; the replies."""
+        status, replies = self._post(
+            f"{self.rasa_url}/webhooks/rest/webhook", {"sender": sender or uuid.uuid4().hex, "message": message}
+        )
+        assert status == 200, (status, replies)
+        return replies
+
+    def chat(self, body: Any) -> tuple[int, Any]:
+        """One turn through the knowledge service's chat proxy."""
+        return self._post(f"{self.knowledge_url}/chat", body)
+
+    def post(self, path: str, body: Any) -> tuple[int, Any]:
+        return self._post(f"{self.knowledge_url}{path}", body)
+
+
+def text_of(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(r["text"] for r in replies if r.get("text"))
+
+
+def answer_of(replies: list[dict[str, Any]]) -> dict[str, Any]:
+    return next((r["custom"]["answer"] for r in replies if isinstance(r.get("custom"), dict)), {})
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    assert Path(RASA).exists(), f"no Rasa at {RASA}: run `make env`"
+    assert RASA_MODEL.exists(), "no trained Rasa model: run `make train`"
+    tmp = tmp_path_factory.mktemp("servers")
+    with running(RASA, rasa_port=16005, knowledge_port=16055, tracker_db=tmp / "tracker.db", log_dir=tmp) as s:
+        yield Client(s.rasa_url, s.knowledge_url)
+
+
+@pytest.fixture(scope="session")
+def ask_bot() -> ModuleType:
+    """The shared evaluation client (../shared/eval/ask_bot.py), to judge replies exactly as it does."""
+    spec = importlib.util.spec_from_file_location("ask_bot", ASK_BOT)
+    assert spec and spec.loader, ASK_BOT
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,0 +1,95 @@
+"""Conversations with the real Rasa server and knowledge service over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import yaml
+
+from tests.conversation.conftest import ASK_BOT, answer_of, text_of
+
+pytestmark = pytest.mark.integration
+
+DOC_IDS = {
+    "storsthlm-samordnande-funktioner",
+    "hok-oversikt",
+    "storsthlm-rekommendation-hok-2021",
+    "hsn-2020-1821-slso-gsa-stod",
+    "skane-samverkan-rutin",
+}
+# Dev cases about designations in named areas need the register of areas (a later issue).
+NEEDS_REGISTER = {"d05", "d06", "d24"}
+
+
+def _dev_cases() -> list[dict]:
+    return yaml.safe_load((ASK_BOT.parent / "devset.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", [c for c in _dev_cases() if c["id"] not in NEEDS_REGISTER], ids=lambda c: c["id"])
+def test_dev_case(assistant, ask_bot, case):
+    turns = case["ask"] if isinstance(case["ask"], list) else [case["ask"]]
+    sender = uuid.uuid4().hex
+    replies = [assistant.say(t, sender) for t in turns]
+    assert ask_bot.check(case, replies[0], replies[-1]) == []
+
+
+def test_a_question_is_answered_with_its_source(assistant):
+    replies = assistant.say("Vilka kriterier gäller för mobilt vårdteam?")
+    text = text_of(replies)
+    answer = answer_of(replies)
+    assert answer["kind"] == "passage"
+    assert answer["sources"][0]["doc"] == "skane-samverkan-rutin"
+    assert "75 år eller äldre" in text and "Källa: Rutin för samverkan" in text
+    assert set(answer["sources"][0]) == {"doc", "title", "section", "excerpt"}
+    assert 0 < answer["confidence"] <= 1
+
+
+def test_a_question_without_diacritics_is_answered(assistant):
+    answer = answer_of(assistant.say("nar trader overenskommelsen mellan hsn och slso i kraft"))
+    assert answer["kind"] == "passage" and answer["sources"][0]["doc"] == "hsn-2020-1821-slso-gsa-stod"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Vad blir det för väder i helgen?", "Hur byter jag lösenord i datorn?", "Vem vann Allsvenskan i fjol?"],
+)
+def test_off_topic_questions_abstain_and_offer_to_pass_on(assistant, question):
+    replies = assistant.say(question)
+    answer = answer_of(replies)
+    assert answer == {"kind": "abstain", "sources": [], "confidence": answer["confidence"], "area": None}
+    assert "inget svar" in text_of(replies) and "skickar frågan vidare" in text_of(replies)
+
+
+def test_small_talk_says_what_the_assistant_answers(assistant):
+    greeting = text_of(assistant.say("Hej!"))
+    assert "HÖK" in greeting or "överenskommelse" in greeting
+    assert any(w in text_of(assistant.say("är du en människa?")).lower() for w in ("automatisk", "inte en människa"))
+    thanks = text_of(assistant.say("tack så mycket"))
+    assert "fråg" in thanks and not answer_of(assistant.say("tack så mycket"))  # small talk, no knowledge answer
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "x" * 20000, "🙂🙂🙂", "<script>alert('hej')</script>", "\x00\x01 binärt \ufffd"],
+    ids=["empty", "huge", "emoji", "markup", "binary"],
+)
+def test_bad_input_over_rest_gets_a_swedish_reply(assistant, message):
+    replies = assistant.say(message)
+    text = text_of(replies)
+    assert "Traceback" not in text and "Error" not in text
+    if message:  # Rasa sends nothing back for an empty message; everything else gets words
+        assert any(w in text for w in ("Jag", "jag", "Din fråga"))
+
+
+def test_chat_proxy_forwards_and_guards(assistant):
+    status, replies = assistant.chat({"sender": "proxy-test", "message": "Hur följs HÖK upp?"})
+    assert status == 200 and answer_of(replies)["sources"][0]["doc"] == "hok-oversikt"
+    status, body = assistant.chat({"sender": "proxy-test", "message": "x" * 20000})
+    assert status == 413 and "för långt" in body["detail"]
+    status, body = assistant.chat({"sender": "proxy-test", "message": ""})
+    assert status == 422 and "tomt" in body["detail"]
+    status, body = assistant.chat(b"\xff\xfe not json")
+    assert status == 400 and body["detail"] == "Förfrågan kunde inte tolkas."
+    status, replies = assistant.chat({"sender": "proxy-test", "message": "<b>Vem stödjer GSA?</b>"})
+    assert status == 200 and all(s["doc"] in DOC_IDS for s in answer_of(replies)["sources"])
