@@ -61,9 +61,11 @@ def decide(signals: Signals, t: Thresholds) -> Decision:
     if signals.coverage < t.min_coverage and signals.dense < t.strong_dense:
         return Decision(Reason.LOW_COVERAGE, confidence)
     clearly_on_topic = signals.coverage >= t.override_coverage and signals.dense >= t.strong_dense
-    if signals.intent == "out_of_scope" and signals.intent_confidence >= t.out_of_scope_confidence:
-        if not clearly_on_topic:
-            return Decision(Reason.OUT_OF_SCOPE, confidence)
+    nlu_says_off_topic = (
+        signals.intent == "out_of_scope" and signals.intent_confidence >= t.out_of_scope_confidence
+    )
+    if nlu_says_off_topic and not clearly_on_topic:
+        return Decision(Reason.OUT_OF_SCOPE, confidence)
     return Decision(Reason.ANSWER, confidence)
 
 

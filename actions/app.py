@@ -13,10 +13,14 @@ import httpx
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
 from rasa_sdk.executor import ActionExecutor
-from rasa_sdk.interfaces import ActionExecutionRejection, ActionMissingDomainException, ActionNotFoundException
+from rasa_sdk.interfaces import (
+    ActionExecutionRejection,
+    ActionMissingDomainException,
+    ActionNotFoundException,
+)
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions import templates
 from actions.sources import ActionAnswerFromSources, SourceAnswerer
@@ -110,7 +114,9 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
             return _swedish_error(413, templates.MESSAGE_TOO_LONG.format(limit=settings.max_message_chars))
         client: httpx.AsyncClient = request.app.state.rasa
         try:
-            response = await client.post("/webhooks/rest/webhook", json={"sender": turn.sender, "message": message})
+            response = await client.post(
+                "/webhooks/rest/webhook", json={"sender": turn.sender, "message": message}
+            )
             response.raise_for_status()
         except httpx.HTTPError as exc:
             log.warning("Rasa unreachable: %s", exc)

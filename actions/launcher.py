@@ -115,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     print("==> starting the knowledge service and the Rasa server (logs in .var/logs/) …", flush=True)
     try:
         with running(args.rasa, args.rasa_port, args.knowledge_port, log_dir=log_dir) as servers:
-            print(f"\nHÖK-assistenten är igång. Öppna chatten: {servers.knowledge_url}/\n"
-                  f"(Rasa REST: {servers.rasa_url}/webhooks/rest/webhook). Ctrl-C stoppar båda.", flush=True)  # fmt: skip
+            print(f"\nHÖK-assistenten är igång. Öppna chatten: {servers.knowledge_url}/", flush=True)
+            print(f"(Rasa REST: {servers.rasa_url}/webhooks/rest/webhook). Ctrl-C stoppar båda.", flush=True)
             with contextlib.suppress(KeyboardInterrupt):
                 while True:
                     time.sleep(1)

@@ -43,7 +43,9 @@ class SourceAnswerer:
             strong_dense=settings.abstain_strong_dense,
         )
 
-    def answer(self, question: str | None, intent: str | None = None, intent_confidence: float = 0.0) -> Answer:
+    def answer(
+        self, question: str | None, intent: str | None = None, intent_confidence: float = 0.0
+    ) -> Answer:
         text, cut = clean_question(question, self.settings.max_query_chars)
         if not self.engine.analyzer.lemmas(text):
             return Answer(AnswerKind.ABSTAIN, templates.NOT_UNDERSTOOD)
@@ -93,7 +95,10 @@ class ActionAnswerFromSources(Action):
         message = tracker.latest_message or {}
         intent = message.get("intent") or {}
         answer = await asyncio.to_thread(
-            self.answerer.answer, message.get("text"), intent.get("name"), float(intent.get("confidence") or 0.0)
+            self.answerer.answer,
+            message.get("text"),
+            intent.get("name"),
+            float(intent.get("confidence") or 0.0),
         )
         send_answer(dispatcher, answer)
         return []

@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"index up to date in {settings.index_dir}")
             return 0
         start = time.perf_counter()
-        manifest = store.build(settings.sources_dir, settings.index_dir, engine.embedder, settings.embedding_model)
+        manifest = store.build(
+            settings.sources_dir, settings.index_dir, engine.embedder, settings.embedding_model
+        )
         took = time.perf_counter() - start
         print(f"built {manifest.chunks} passages, {manifest.units} sentence units in {took:.1f} s")
         return 0
@@ -47,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"terms: {' '.join(result.terms)}  coverage: {result.coverage:.2f}")
     for hit in result.hits[: args.k]:
         c = hit.chunk
-        print(f"{hit.rank}. [{c.doc_id} | {c.section}] rrf={hit.score:.4f} bm25={hit.bm25:.2f} cos={hit.dense:.3f}")
+        scores = f"rrf={hit.score:.4f} bm25={hit.bm25:.2f} cos={hit.dense:.3f}"
+        print(f"{hit.rank}. [{c.doc_id} | {c.section}] {scores}")
         print("   " + c.text.replace("\n", " ")[:200])
     if answer.extract:
         print("\nanswer:\n" + answer.extract.text)

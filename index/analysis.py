@@ -29,7 +29,23 @@ _MEANINGFUL = frozenset(
     }
 )  # fmt: skip
 _EXTRA_STOP = frozenset({"ni", "pa", "ar", "nagon", "nagot", "nagra", "vilka", "finns", "fa", "kan"})
-_SUFFIXES = ("ernas", "arnas", "ornas", "erna", "arna", "orna", "ens", "ets", "en", "et", "er", "ar", "or", "na", "s")
+_SUFFIXES = (
+    "ernas",
+    "arnas",
+    "ornas",
+    "erna",
+    "arna",
+    "orna",
+    "ens",
+    "ets",
+    "en",
+    "et",
+    "er",
+    "ar",
+    "or",
+    "na",
+    "s",
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DIACRITICS = re.compile(r"[åäöéü]")
 
@@ -69,7 +85,7 @@ class SwedishAnalyzer:
         self._table_loader = lemma_table or load_lemma_table
 
     @cached_property
-    def _nlp(self):  # type: ignore[no-untyped-def]
+    def _nlp(self):
         import spacy
 
         return spacy.blank("sv")

@@ -134,7 +134,11 @@ def _group(blocks: Iterable[Block]) -> list[Block]:
     for section in sections:
         for piece in _pack_section(section):
             last = passages[-1] if passages else None
-            if last and (last.words < MIN_WORDS or piece.words < MIN_WORDS) and last.words + piece.words <= MAX_WORDS:
+            if (
+                last
+                and (last.words < MIN_WORDS or piece.words < MIN_WORDS)
+                and last.words + piece.words <= MAX_WORDS
+            ):
                 passages[-1] = _merge(last, piece, _join_sections(last, piece))
             else:
                 passages.append(piece)
@@ -165,4 +169,8 @@ def chunk_units(chunk: Chunk) -> list[tuple[str, str]]:
 
     paragraphs = chunk.text.split("\n\n")
     sections = chunk.paragraph_sections or (chunk.section,) * len(paragraphs)
-    return [(section, unit) for section, para in zip(sections, paragraphs, strict=True) for unit in split_units(para)]
+    return [
+        (section, unit)
+        for section, para in zip(sections, paragraphs, strict=True)
+        for unit in split_units(para)
+    ]

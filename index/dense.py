@@ -8,7 +8,7 @@ import numpy as np
 
 
 class DenseIndex:
-    def __init__(self, index) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, index) -> None:
         self._index = index
 
     @classmethod

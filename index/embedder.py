@@ -32,7 +32,7 @@ class SentenceTransformerEmbedder:
         self.passage_prompt = passage_prompt
 
     @cached_property
-    def _model(self):  # type: ignore[no-untyped-def]
+    def _model(self):
         import os
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

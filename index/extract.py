@@ -38,7 +38,9 @@ def lexical_match(unit_terms: set[str], query_terms: Sequence[str], bm25: BM25) 
     matches its noun here ("ansvarar" ~ "ansvar")."""
     loose = {conflate(t) for t in unit_terms}
     total = sum(bm25.idf.get(t, bm25.max_idf) for t in query_terms)
-    matched = sum(bm25.idf.get(t, bm25.max_idf) for t in query_terms if t in unit_terms or conflate(t) in loose)
+    matched = sum(
+        bm25.idf.get(t, bm25.max_idf) for t in query_terms if t in unit_terms or conflate(t) in loose
+    )
     return matched / total if total else 0.0
 
 
@@ -69,6 +71,10 @@ def extract(
     top = sorted(range(len(units)), key=lambda u: -scores[u])[:max_sentences]
     chosen = sorted(u for u in top if scores[u] >= best_score - MARGIN)
     # A very short best sentence gets the one after it for context.
-    if chosen == [best_unit] and len(units[best_unit].split()) < SHORT_SENTENCE_WORDS and best_unit + 1 < len(units):
+    if (
+        chosen == [best_unit]
+        and len(units[best_unit].split()) < SHORT_SENTENCE_WORDS
+        and best_unit + 1 < len(units)
+    ):
         chosen.append(best_unit + 1)
     return Extract(hit, tuple(units[u] for u in chosen), best_score)

@@ -94,6 +94,7 @@ class Retriever:
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)
         order = sorted(range(len(fused)), key=lambda i: (-fused[i], -dense[i]))[:top_k]
         hits = tuple(
-            Hit(self.stored.chunks[i], fused[i], rank, sparse[i], dense[i]) for rank, i in enumerate(order, start=1)
+            Hit(self.stored.chunks[i], fused[i], rank, sparse[i], dense[i])
+            for rank, i in enumerate(order, start=1)
         )
         return SearchResult(query, tuple(terms), self.bm25.coverage(terms), hits, vector)

@@ -9,7 +9,21 @@ from __future__ import annotations
 import re
 
 # Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = ("t.ex", "m.m", "bl.a", "exkl", "inkl", "etc", "ca", "nr", "s.k", "d.v.s", "dvs", "o.s.v", "kl")
+_ABBREVIATIONS = (
+    "t.ex",
+    "m.m",
+    "bl.a",
+    "exkl",
+    "inkl",
+    "etc",
+    "ca",
+    "nr",
+    "s.k",
+    "d.v.s",
+    "dvs",
+    "o.s.v",
+    "kl",
+)
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"“(])")
 
 

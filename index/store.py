@@ -55,7 +55,9 @@ def chunk_corpus(documents: list[Document]) -> list[Chunk]:
     return [c for d in documents for c in chunk_document(d.id, d.title, d.body)]
 
 
-def expected_manifest(sources_dir: Path, model: str, dimension: int, chunks: int = 0, units: int = 0) -> Manifest:
+def expected_manifest(
+    sources_dir: Path, model: str, dimension: int, chunks: int = 0, units: int = 0
+) -> Manifest:
     return Manifest(
         format_version=FORMAT_VERSION,
         model_id=Path(model).name or model,
@@ -75,8 +77,12 @@ def build(sources_dir: Path, out_dir: Path, embedder: Embedder, model: str) -> M
     log.info("embedding %d passages and %d sentence units", len(chunks), sum(map(len, units)))
     passage_vectors = embedder.embed_passages([c.indexed_text for c in chunks])
     # A sentence is embedded with its document title and section, which it often leaves implicit.
-    unit_vectors = embedder.embed_passages([f"{c.title}. {s}. {u}" for c, us in zip(chunks, units, strict=True) for s, u in us])
-    manifest = expected_manifest(sources_dir, model, int(passage_vectors.shape[1]), len(chunks), len(unit_vectors))
+    unit_vectors = embedder.embed_passages(
+        [f"{c.title}. {s}. {u}" for c, us in zip(chunks, units, strict=True) for s, u in us]
+    )
+    manifest = expected_manifest(
+        sources_dir, model, int(passage_vectors.shape[1]), len(chunks), len(unit_vectors)
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     # Write the manifest last: an interrupted build leaves no valid-looking index.
     (out_dir / "manifest.json").unlink(missing_ok=True)
@@ -104,16 +110,27 @@ def load(sources_dir: Path, out_dir: Path, model: str) -> StoredIndex:
     """Load an up-to-date index, or raise :class:`StaleIndexError` saying why it cannot be used."""
     reasons = staleness(sources_dir, out_dir, model)
     if reasons:
-        raise StaleIndexError("the search index is stale: " + "; ".join(reasons) + ". Run `python -m index build`.")
+        raise StaleIndexError(
+            "the search index is stale: " + "; ".join(reasons) + ". Run `python -m index build`."
+        )
     manifest = Manifest.read(out_dir / "manifest.json")
     raw = json.loads((out_dir / "chunks.json").read_text(encoding="utf-8"))
     chunks = tuple(
-        Chunk(**{k: v for k, v in r.items() if k != "units"} | {"paragraph_sections": tuple(r["paragraph_sections"])})
+        Chunk(
+            **{k: v for k, v in r.items() if k != "units"}
+            | {"paragraph_sections": tuple(r["paragraph_sections"])}
+        )
         for r in raw
     )
     units = tuple(tuple(r["units"]) for r in raw)
     dense = DenseIndex.load(out_dir / "passages.faiss")
     unit_vectors = np.load(out_dir / "units.npy")
-    if dense.size != len(chunks) or dense.dimension != manifest.dimension or len(unit_vectors) != manifest.units:
-        raise StaleIndexError("the search index files disagree with its manifest. Run `python -m index build --force`.")
+    if (
+        dense.size != len(chunks)
+        or dense.dimension != manifest.dimension
+        or len(unit_vectors) != manifest.units
+    ):
+        raise StaleIndexError(
+            "the search index files disagree with its manifest. Run `python -m index build --force`."
+        )
     return StoredIndex(manifest, chunks, units, dense, unit_vectors)

@@ -23,7 +23,7 @@ class FakeEmbedder:
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(DIM, dtype=np.float32)
         for word in fold(text).split():
-            word = word.strip(".,:;?!()\"”")
+            word = word.strip('.,:;?!()"”')
             if len(word) > 2:
                 v[int(hashlib.md5(word[:6].encode()).hexdigest(), 16) % DIM] += 1.0
         n = np.linalg.norm(v)
@@ -82,7 +82,9 @@ def tiny_corpus(tmp_path: Path) -> Path:
     return src
 
 
-def action_call(text: str, intent: str = "ask_agreement", confidence: float = 0.95, action: str | None = None) -> dict:
+def action_call(
+    text: str, intent: str = "ask_agreement", confidence: float = 0.95, action: str | None = None
+) -> dict:
     """A Rasa 3.6 action-server request, as Rasa sends it (with the domain: selective domain is off)."""
     return {
         "next_action": action or "action_answer_from_sources",

@@ -13,11 +13,20 @@ T = Thresholds(min_dense=0.80, min_coverage=0.45, strong_dense=0.86)
         (Signals(terms=3, coverage=0.2, dense=0.83), Reason.LOW_COVERAGE),
         (Signals(terms=3, coverage=0.2, dense=0.90), Reason.ANSWER),  # strong similarity carries it
         (Signals(terms=3, coverage=0.9, dense=0.83), Reason.ANSWER),
-        (Signals(terms=3, coverage=0.7, dense=0.83, intent="out_of_scope", intent_confidence=0.9), Reason.OUT_OF_SCOPE),
+        (
+            Signals(terms=3, coverage=0.7, dense=0.83, intent="out_of_scope", intent_confidence=0.9),
+            Reason.OUT_OF_SCOPE,
+        ),
         # The NLU's off-topic verdict is overruled when both other signals say it is on topic.
-        (Signals(terms=3, coverage=0.95, dense=0.90, intent="out_of_scope", intent_confidence=0.9), Reason.ANSWER),
+        (
+            Signals(terms=3, coverage=0.95, dense=0.90, intent="out_of_scope", intent_confidence=0.9),
+            Reason.ANSWER,
+        ),
         # ... and is not trusted when it is unsure.
-        (Signals(terms=3, coverage=0.7, dense=0.83, intent="out_of_scope", intent_confidence=0.4), Reason.ANSWER),
+        (
+            Signals(terms=3, coverage=0.7, dense=0.83, intent="out_of_scope", intent_confidence=0.4),
+            Reason.ANSWER,
+        ),
     ],
 )
 def test_decision(signals, reason):

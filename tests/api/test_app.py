@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -58,7 +57,12 @@ def test_webhook_abstains_off_topic(client, tracker_call):
     responses = r.json()["responses"]
     assert "inget svar" in responses[0]["text"]
     assert "skickar frågan vidare" in responses[0]["text"]
-    assert responses[1]["custom"]["answer"] == {"kind": "abstain", "sources": [], "confidence": 0.0, "area": None}
+    assert responses[1]["custom"]["answer"] == {
+        "kind": "abstain",
+        "sources": [],
+        "confidence": 0.0,
+        "area": None,
+    }
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "???"])

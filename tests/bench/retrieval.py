@@ -1,6 +1,6 @@
 """Passage Recall@1/3/5 on the dev questions that name a source document.
 
-    python -m tests.bench.retrieval [-v]
+python -m tests.bench.retrieval [-v]
 """
 
 from __future__ import annotations

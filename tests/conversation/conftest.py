@@ -43,7 +43,8 @@ class Client:
     def say(self, message: str, sender: str | None = None) -> list[dict[str, Any]]:
         """One turn over Rasa's REST channel; the replies."""
         status, replies = self._post(
-            f"{self.rasa_url}/webhooks/rest/webhook", {"sender": sender or uuid.uuid4().hex, "message": message}
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            {"sender": sender or uuid.uuid4().hex, "message": message},
         )
         assert status == 200, (status, replies)
         return replies
@@ -69,7 +70,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     assert Path(RASA).exists(), f"no Rasa at {RASA}: run `make env`"
     assert RASA_MODEL.exists(), "no trained Rasa model: run `make train`"
     tmp = tmp_path_factory.mktemp("servers")
-    with running(RASA, rasa_port=16005, knowledge_port=16055, tracker_db=tmp / "tracker.db", log_dir=tmp) as s:
+    with running(
+        RASA, rasa_port=16005, knowledge_port=16055, tracker_db=tmp / "tracker.db", log_dir=tmp
+    ) as s:
         yield Client(s.rasa_url, s.knowledge_url)
 
 

@@ -26,7 +26,9 @@ def _dev_cases() -> list[dict]:
     return yaml.safe_load((ASK_BOT.parent / "devset.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("case", [c for c in _dev_cases() if c["id"] not in NEEDS_REGISTER], ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "case", [c for c in _dev_cases() if c["id"] not in NEEDS_REGISTER], ids=lambda c: c["id"]
+)
 def test_dev_case(assistant, ask_bot, case):
     turns = case["ask"] if isinstance(case["ask"], list) else [case["ask"]]
     sender = uuid.uuid4().hex
@@ -64,9 +66,13 @@ def test_off_topic_questions_abstain_and_offer_to_pass_on(assistant, question):
 def test_small_talk_says_what_the_assistant_answers(assistant):
     greeting = text_of(assistant.say("Hej!"))
     assert "HÖK" in greeting or "överenskommelse" in greeting
-    assert any(w in text_of(assistant.say("är du en människa?")).lower() for w in ("automatisk", "inte en människa"))
+    assert any(
+        w in text_of(assistant.say("är du en människa?")).lower() for w in ("automatisk", "inte en människa")
+    )
     thanks = text_of(assistant.say("tack så mycket"))
-    assert "fråg" in thanks and not answer_of(assistant.say("tack så mycket"))  # small talk, no knowledge answer
+    assert "fråg" in thanks and not answer_of(
+        assistant.say("tack så mycket")
+    )  # small talk, no knowledge answer
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,12 @@ def test_payload_has_the_contract_fields():
     a = payload["answer"]
     assert a["kind"] == "passage"
     assert a["sources"] == [
-        {"doc": "hok-oversikt", "title": "Titel", "section": "Uppföljning", "excerpt": "HÖK följs upp årligen."}
+        {
+            "doc": "hok-oversikt",
+            "title": "Titel",
+            "section": "Uppföljning",
+            "excerpt": "HÖK följs upp årligen.",
+        }
     ]
     assert a["confidence"] == 0.812
     assert a["area"] is None
@@ -23,7 +28,9 @@ def test_abstain_and_clarify_may_have_no_sources():
     assert Answer(AnswerKind.CLARIFY, "Vilken kommun?").payload()["answer"]["kind"] == "clarify"
 
 
-@pytest.mark.parametrize("kind", [AnswerKind.PASSAGE, AnswerKind.REGISTRY, AnswerKind.RULE, AnswerKind.CURATED])
+@pytest.mark.parametrize(
+    "kind", [AnswerKind.PASSAGE, AnswerKind.REGISTRY, AnswerKind.RULE, AnswerKind.CURATED]
+)
 def test_factual_answers_must_cite(kind):
     with pytest.raises(ValueError):
         Answer(kind, "Ett påstående utan källa.")
