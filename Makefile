@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PY310 ?= /root/.pyenv/versions/3.10.13/bin/python
-PY311 ?= $(shell command -v python3.11 || echo /root/.pyenv/versions/3.11.7/bin/python)
+PY311 ?= $(firstword $(wildcard /root/.pyenv/versions/3.11.*/bin/python3.11) $(shell command -v python3.11))
 VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
@@ -58,6 +58,7 @@ train: $(RASA_VENV)/.stamp ## train the Rasa model when its data changed
 build: env model index train ## everything `run` needs
 
 run: build ## start both servers and print the chat page URL (Ctrl-C stops both)
+	@mkdir -p bot/.rasa
 	@$(PY) -m actions.launcher --rasa $(RASA) --rasa-port $(RASA_PORT) --knowledge-port $(KNOWLEDGE_PORT)
 
 lint: $(VENV)/.stamp ## ruff, formatting and mypy

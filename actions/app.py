@@ -23,9 +23,11 @@ from rasa_sdk.interfaces import (
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions import templates
+from actions.pass_on import ActionPassOnQuestion
 from actions.sources import ActionAnswerFromSources, SourceAnswerer
 from index.service import SearchEngine
 from index.store import StaleIndexError
+from knowledge.inbox import Inbox
 from knowledge.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     answerer = SourceAnswerer(engine, settings)
     executor = ActionExecutor()
     executor.register_action(ActionAnswerFromSources(answerer))
+    executor.register_action(ActionPassOnQuestion(Inbox(settings.database_url)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
             yield
 
     app = FastAPI(title="HÖK-assistenten, kunskapstjänst", lifespan=lifespan)
+    app.state.settings = settings
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.abstention import Signals, Thresholds, decide
-from actions.constants import ACTION_ANSWER_FROM_SOURCES
+from actions.constants import ACTION_ANSWER_FROM_SOURCES, PAYLOAD_DENY, PAYLOAD_PASS_ON
 from actions.reply import send_answer
 from index.service import SearchEngine
 from knowledge.answer import Answer, AnswerKind, SourceRef
@@ -66,6 +66,10 @@ class SourceAnswerer:
                 AnswerKind.ABSTAIN,
                 prefix + templates.ABSTAIN + "\n\n" + templates.ABSTAIN_OFFER,
                 confidence=decision.confidence,
+                buttons=(
+                    (templates.BUTTON_PASS_ON, PAYLOAD_PASS_ON),
+                    (templates.BUTTON_NO_THANKS, PAYLOAD_DENY),
+                ),
             )
         ex = found.extract
         chunk = ex.hit.chunk

@@ -18,6 +18,10 @@ NOT_UNDERSTOOD = (
 TOO_LONG = "Din fråga var mycket lång, så jag har bara läst början av den."
 BUTTON_PASS_ON = "Ja, skicka vidare"
 BUTTON_NO_THANKS = "Nej tack"
+PASSED_ON = (
+    "Tack! Jag har skickat frågan vidare till processledaren, som går igenom frågor jag inte kunde svara på."
+)
+NOTHING_TO_PASS_ON = "Det finns ingen obesvarad fråga att skicka vidare just nu. Skriv gärna din fråga."
 
 # API and chat page messages.
 EMPTY_MESSAGE = "Meddelandet är tomt. Skriv en fråga."

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     abstain_min_coverage: float = 0.45
     abstain_strong_dense: float = 0.86
 
+    # The knowledge database (questions passed on; later the register's designations).
+    database_url: str = f"sqlite:///{PROJECT_ROOT / '.var' / 'knowledge.db'}"
+
     # Servers.
     rasa_url: str = "http://localhost:5005"
     knowledge_host: str = "127.0.0.1"

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from actions.app import create_app
 from index.service import SearchEngine
+from knowledge.inbox import Inbox
 from knowledge.settings import Settings
 from tests.conftest import FICTITIOUS_DOC, FakeEmbedder
 
@@ -33,6 +34,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):
         abstain_min_dense=0.2,
         abstain_strong_dense=0.5,
         max_message_chars=200,
+        database_url=f"sqlite:///{tmp_path / 'knowledge.db'}",
     )
     engine = SearchEngine(settings)
     engine.__dict__["embedder"] = FakeEmbedder()  # the unit-test stand-in for the real model
@@ -134,3 +136,21 @@ def test_framework_errors_are_explained_in_swedish(client):
     assert r.status_code == 400 and r.json()["detail"] == "Förfrågan kunde inte tolkas."
     assert client.get("/finns-inte").json()["detail"] == "Sidan eller resursen finns inte."
     assert client.get("/chat").status_code == 405
+
+
+def test_an_unanswered_question_is_passed_on_when_the_user_accepts(client, tracker_call):
+    offer = client.post(
+        "/webhook", json=tracker_call("Vilken pizzeria har godast kebab?", intent="out_of_scope")
+    )
+    first = offer.json()["responses"][0]
+    assert [b["payload"] for b in first["buttons"]] == ["/pass_on", "/deny"]
+    call = tracker_call("/pass_on", intent="pass_on", action="action_pass_on_question")
+    call["tracker"]["events"] = [
+        {"event": "user", "text": "Vilken pizzeria har godast kebab?"},
+        {"event": "bot", "text": first["text"], "data": {"custom": offer.json()["responses"][1]["custom"]}},
+        {"event": "user", "text": "/pass_on"},
+    ]
+    done = client.post("/webhook", json=call).json()["responses"][0]["text"]
+    assert done.startswith("Tack! Jag har skickat frågan vidare")
+    settings = client.app.state.settings
+    assert [i.question for i in Inbox(settings.database_url).list()] == ["Vilken pizzeria har godast kebab?"]

@@ -1,0 +1,100 @@
+"""`make bench`: every figure in one run.
+
+1. passage Recall@1/3/5 on the dev questions that name a source (in process);
+2. the abstention rule on labelled answerable and off-topic questions (in process);
+3. Rasa NLU cross-validation (intent F1), unless --skip-nlu;
+4. the dev set through the running bot with ../shared/eval/ask_bot.py (pass line), and
+   per-turn latency over REST (median/p95) over repeated dev questions.
+
+    python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--rounds 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from actions.launcher import BOT_DIR, running
+from tests.bench import abstention, retrieval
+from tests.bench.devset import ASK_BOT, DEVSET, load_cases
+
+
+def nlu_cross_validation(rasa: str, out: Path) -> dict[str, float]:
+    subprocess.run(
+        [rasa, "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml", "--domain", "domain",
+         "--cross-validation", "--folds", "3", "--out", str(out)],
+        cwd=BOT_DIR, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
+    figures = {
+        "intent_f1_weighted": report["weighted avg"]["f1-score"],
+        "intent_f1_macro": report["macro avg"]["f1-score"],
+    }
+    print(
+        f"NLU 3-fold cross-validation: intent F1 weighted {figures['intent_f1_weighted']:.3f}, "
+        f"macro {figures['intent_f1_macro']:.3f}"
+    )
+    return figures
+
+
+def rest_latency(rasa_url: str, rounds: int) -> dict[str, float]:
+    questions = [t for c in load_cases() for t in c.turns]
+    took = []
+    for _ in range(rounds):
+        for q in questions:
+            body = json.dumps({"sender": uuid.uuid4().hex, "message": q}).encode()
+            req = urllib.request.Request(
+                f"{rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+            )
+            start = time.perf_counter()
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                resp.read()
+            took.append(time.perf_counter() - start)
+    took.sort()
+    figures = {
+        "latency_median_ms": statistics.median(took) * 1000,
+        "latency_p95_ms": took[min(len(took) - 1, round(0.95 * (len(took) - 1)))] * 1000,
+    }
+    print(
+        f"REST turn latency over {len(took)} turns: median {figures['latency_median_ms']:.0f} ms, "
+        f"p95 {figures['latency_p95_ms']:.0f} ms"
+    )
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rasa", required=True)
+    parser.add_argument("--skip-nlu", action="store_true")
+    parser.add_argument("--rounds", type=int, default=4)
+    args = parser.parse_args()
+    retrieval.run()
+    abstention.run()
+    with tempfile.TemporaryDirectory(prefix="hok-bench-") as tmp:
+        if not args.skip_nlu:
+            nlu_cross_validation(args.rasa, Path(tmp) / "nlu")
+        with running(
+            args.rasa, rasa_port=17005, knowledge_port=17055, tracker_db=Path(tmp) / "t.db"
+        ) as servers:
+            dev = subprocess.run(
+                [sys.executable, str(ASK_BOT), str(DEVSET), "--url", servers.rasa_url],
+                capture_output=True, text=True,
+            )  # fmt: skip
+            print("dev set through the bot (ask_bot.py):")
+            print("\n".join("  " + line for line in dev.stdout.strip().splitlines()))
+            rest_latency(servers.rasa_url, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
