@@ -23,7 +23,6 @@ from rasa_sdk.interfaces import (
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions import templates
-from actions.pass_on import ActionPassOnQuestion
 from actions.sources import ActionAnswerFromSources, SourceAnswerer
 from index.service import SearchEngine
 from index.store import StaleIndexError
@@ -52,8 +51,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     engine = engine or SearchEngine(settings)
     answerer = SourceAnswerer(engine, settings)
     executor = ActionExecutor()
-    executor.register_action(ActionAnswerFromSources(answerer))
-    executor.register_action(ActionPassOnQuestion(Inbox(settings.database_url)))
+    executor.register_action(ActionAnswerFromSources(answerer, Inbox(settings.database_url)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

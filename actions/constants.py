@@ -1,10 +1,12 @@
 """Names shared with the Rasa project in bot/ (intents, actions)."""
 
 ACTION_ANSWER_FROM_SOURCES = "action_answer_from_sources"
-ACTION_PASS_ON_QUESTION = "action_pass_on_question"
+
+INTENT_AFFIRM = "affirm"
+INTENT_DENY = "deny"
 
 # Quick-reply payloads of the offer to pass an unanswered question on.
-PAYLOAD_PASS_ON = "/pass_on"
+PAYLOAD_PASS_ON = "/affirm"
 PAYLOAD_DENY = "/deny"
 
 INTENT_OUT_OF_SCOPE = "out_of_scope"

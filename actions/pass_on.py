@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions import templates
-from actions.constants import ACTION_PASS_ON_QUESTION
 from knowledge.answer import AnswerKind
 from knowledge.inbox import Inbox
 
@@ -29,20 +24,14 @@ def unanswered_question(events: list[dict[str, Any]]) -> str | None:
     return None
 
 
-class ActionPassOnQuestion(Action):
-    def __init__(self, inbox: Inbox) -> None:
-        self.inbox = inbox
-
-    def name(self) -> str:
-        return ACTION_PASS_ON_QUESTION
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        question = unanswered_question(tracker.events)
-        if question is None:
-            dispatcher.utter_message(text=templates.NOTHING_TO_PASS_ON)
-            return []
-        await asyncio.to_thread(self.inbox.add, tracker.sender_id, question)
-        dispatcher.utter_message(text=templates.PASSED_ON)
-        return []
+def reply_to_offer(
+    inbox: Inbox, conversation: str, events: list[dict[str, Any]], accepted: bool
+) -> str | None:
+    """Act on a yes/no after the offer to pass a question on; None when there was no offer."""
+    question = unanswered_question(events)
+    if question is None:
+        return None
+    if not accepted:
+        return templates.NOT_PASSED_ON
+    inbox.add(conversation, question)
+    return templates.PASSED_ON

@@ -12,10 +12,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import templates
 from actions.abstention import Signals, Thresholds, decide
-from actions.constants import ACTION_ANSWER_FROM_SOURCES, PAYLOAD_DENY, PAYLOAD_PASS_ON
+from actions.constants import (
+    ACTION_ANSWER_FROM_SOURCES,
+    INTENT_AFFIRM,
+    INTENT_DENY,
+    PAYLOAD_DENY,
+    PAYLOAD_PASS_ON,
+)
+from actions.pass_on import reply_to_offer
 from actions.reply import send_answer
 from index.service import SearchEngine
 from knowledge.answer import Answer, AnswerKind, SourceRef
+from knowledge.inbox import Inbox
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -85,10 +93,11 @@ def _excerpt(text: str) -> str:
 
 
 class ActionAnswerFromSources(Action):
-    """Answers every question about the agreements, or abstains."""
+    """Answers every question about the agreements, or abstains; handles the yes/no to its offer."""
 
-    def __init__(self, answerer: SourceAnswerer) -> None:
+    def __init__(self, answerer: SourceAnswerer, inbox: Inbox) -> None:
         self.answerer = answerer
+        self.inbox = inbox
 
     def name(self) -> str:
         return ACTION_ANSWER_FROM_SOURCES
@@ -98,6 +107,13 @@ class ActionAnswerFromSources(Action):
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         intent = message.get("intent") or {}
+        if intent.get("name") in (INTENT_AFFIRM, INTENT_DENY):
+            accepted = intent.get("name") == INTENT_AFFIRM
+            reply = await asyncio.to_thread(
+                reply_to_offer, self.inbox, tracker.sender_id, tracker.events, accepted
+            )
+            dispatcher.utter_message(text=reply or templates.NOTHING_TO_CONFIRM)
+            return []
         answer = await asyncio.to_thread(
             self.answerer.answer,
             message.get("text"),

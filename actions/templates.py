@@ -21,7 +21,8 @@ BUTTON_NO_THANKS = "Nej tack"
 PASSED_ON = (
     "Tack! Jag har skickat frågan vidare till processledaren, som går igenom frågor jag inte kunde svara på."
 )
-NOTHING_TO_PASS_ON = "Det finns ingen obesvarad fråga att skicka vidare just nu. Skriv gärna din fråga."
+NOT_PASSED_ON = "Okej, då låter jag bli. Ställ gärna en annan fråga om överenskommelserna."
+NOTHING_TO_CONFIRM = "Jag är inte säker på vad du svarar på. Skriv gärna din fråga om överenskommelserna."
 
 # API and chat page messages.
 EMPTY_MESSAGE = "Meddelandet är tomt. Skriv en fråga."

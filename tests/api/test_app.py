@@ -143,14 +143,28 @@ def test_an_unanswered_question_is_passed_on_when_the_user_accepts(client, track
         "/webhook", json=tracker_call("Vilken pizzeria har godast kebab?", intent="out_of_scope")
     )
     first = offer.json()["responses"][0]
-    assert [b["payload"] for b in first["buttons"]] == ["/pass_on", "/deny"]
-    call = tracker_call("/pass_on", intent="pass_on", action="action_pass_on_question")
-    call["tracker"]["events"] = [
+    assert [b["payload"] for b in first["buttons"]] == ["/affirm", "/deny"]
+    history = [
         {"event": "user", "text": "Vilken pizzeria har godast kebab?"},
         {"event": "bot", "text": first["text"], "data": {"custom": offer.json()["responses"][1]["custom"]}},
-        {"event": "user", "text": "/pass_on"},
     ]
-    done = client.post("/webhook", json=call).json()["responses"][0]["text"]
+    inbox = Inbox(client.app.state.settings.database_url)
+    before = len(inbox.list())
+
+    no = tracker_call("nej tack", intent="deny")
+    no["tracker"]["events"] = [*history, {"event": "user", "text": "nej tack"}]
+    assert client.post("/webhook", json=no).json()["responses"][0]["text"].startswith("Okej")
+    assert len(inbox.list()) == before
+
+    yes = tracker_call("/affirm", intent="affirm")
+    yes["tracker"]["events"] = [*history, {"event": "user", "text": "/affirm"}]
+    done = client.post("/webhook", json=yes).json()["responses"][0]["text"]
     assert done.startswith("Tack! Jag har skickat frågan vidare")
-    settings = client.app.state.settings
-    assert [i.question for i in Inbox(settings.database_url).list()] == ["Vilken pizzeria har godast kebab?"]
+    assert inbox.list()[-1].question == "Vilken pizzeria har godast kebab?"
+    assert len(inbox.list()) == before + 1
+
+    out_of_context = tracker_call("ja", intent="affirm")
+    assert (
+        "inte säker på vad du svarar på"
+        in client.post("/webhook", json=out_of_context).json()["responses"][0]["text"]
+    )
