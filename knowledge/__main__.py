@@ -1,26 +1,82 @@
-"""Command line for the process lead: ``python -m knowledge inbox [--status new]``."""
+"""Command line for the process lead (processledare).
+
+    python -m knowledge inbox [--status new]          questions users passed on
+    python -m knowledge areas [--region skane]        the register of areas
+    python -m knowledge designation set|list|remove|export|import|history ...   GSA/KSA per area
+
+Bad input gives a Swedish message on stderr and exit code 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from typing import NoReturn
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge.inbox import Inbox
+from knowledge.registry import cli as registry_cli
+from knowledge.registry.areas import RegisterError
 from knowledge.settings import get_settings
+
+# argparse's own messages, in Swedish.
+_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"följande argument saknas: \1"),
+    (r"unrecognized arguments: (.*)", r"okända argument: \1"),
+    (
+        r"argument (.*): invalid choice: (.*) \(choose from (.*)\)",
+        r"argument \1: ogiltigt val \2 (välj bland \3)",
+    ),
+    (r"argument (.*): expected one argument", r"argument \1: ett värde behövs"),
+    (r"argument (.*): invalid (.*) value: (.*)", r"argument \1: ogiltigt värde \3"),
+)
+
+
+class SwedishArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, replacement, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"fel: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = SwedishArgumentParser(prog="python -m knowledge", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=None, help="kunskapsdatabasen (standard: HOK_DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    inbox = sub.add_parser("inbox", help="list the questions users passed on")
+    inbox.add_argument("--status", default=None)
+    registry_cli.add_commands(sub)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    inbox = sub.add_parser("inbox", help="list the questions users passed on")
-    inbox.add_argument("--status", default=None)
-    args = parser.parse_args(argv)
-    if args.command == "inbox":
-        items = Inbox(get_settings().database_url).list(args.status)
-        for item in items:
-            print(f"{item.id}\t{item.asked_at:%Y-%m-%d %H:%M}\t{item.status}\t{item.question}")
-        print(f"{len(items)} frågor", file=sys.stderr)
-    return 0
+    args = build_parser().parse_args(argv)
+    database_url = args.database_url or get_settings().database_url
+    try:
+        if args.command == "inbox":
+            items = Inbox(database_url).list(args.status)
+            for item in items:
+                print(f"{item.id}\t{item.asked_at:%Y-%m-%d %H:%M}\t{item.status}\t{item.question}")
+            print(f"{len(items)} frågor", file=sys.stderr)
+            return 0
+        return registry_cli.run(args, database_url)
+    except RegisterError as error:
+        print(f"fel i registret över områden: {error}", file=sys.stderr)
+        return 2
+    except (ValueError, LookupError) as error:
+        print(f"fel: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"fel: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
+    except SQLAlchemyError as error:
+        print(f"databasfel: {error.__class__.__name__}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

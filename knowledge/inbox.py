@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
 
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, select
+from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from knowledge.db import Base, engine_for
 
 MAX_QUESTION_CHARS = 2000
-
-
-class Base(DeclarativeBase):
-    pass
 
 
 class UnansweredRow(Base):
@@ -43,13 +39,9 @@ class Inbox:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
 
-    @cached_property
+    @property
     def engine(self) -> Engine:
-        if self.database_url.startswith("sqlite:///"):
-            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(self.database_url)
-        Base.metadata.create_all(engine)
-        return engine
+        return engine_for(self.database_url)
 
     def add(self, conversation: str, question: str) -> Unanswered:
         row = UnansweredRow(

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     # The knowledge database (questions passed on; later the register's designations).
     database_url: str = f"sqlite:///{PROJECT_ROOT / '.var' / 'knowledge.db'}"
 
+    # The register of areas and how loosely a misspelt area name may match (difflib ratio 0..1;
+    # windows shorter than area_fuzzy_min_chars letters are never matched fuzzily).
+    areas_path: Path = PROJECT_ROOT / "knowledge" / "registry" / "areas.yaml"
+    area_fuzzy_cutoff: float = 0.86
+    area_fuzzy_min_chars: int = 5
+
     # Servers.
     rasa_url: str = "http://localhost:5005"
     knowledge_host: str = "127.0.0.1"
