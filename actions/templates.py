@@ -39,3 +39,39 @@ HTTP_ERRORS = {
 
 def source_line(title: str, section: str) -> str:
     return SOURCE_LINE.format(title=title, section=SOURCE_SECTION.format(section=section) if section else "")
+
+
+# Structured answers: coordinating functions (GSA/KSA) and conveners.
+ASK_AREA = "Vilken kommun eller stadsdel gäller det?"
+UNDERSTOOD_AS = "Jag tolkar ”{matched}” som {name}."
+ROLE_NAMES = {"gsa": "samordnande vårdcentral (GSA)", "ksa": "kommunens samordnande funktion (KSA)"}
+ASK_DISTRICT = {
+    "gsa": (
+        "I Stockholms stad har varje stadsdelsområde en egen samordnande vårdcentral (GSA). "
+        "Vilket stadsdelsområde gäller det?"
+    ),
+    "ksa": (
+        "I Stockholms stad sker den lokala samverkan i stadsdelarna, med samordnande funktion där. "
+        "Vilket stadsdelsområde gäller det?"
+    ),
+}
+SKANE_AREA = "{name} ligger i Skåne, där Skånes rutin för samverkan gäller i stället för HÖK."
+NONE_REGISTERED = {
+    "gsa": "Det finns ingen samordnande vårdcentral (GSA) för {name} ({kind}) registrerad hos mig ännu.",
+    "ksa": "Det finns ingen samordnande funktion (KSA) för {name} ({kind}) registrerad hos mig ännu.",
+}
+REGISTERED = {
+    "gsa": "Samordnande vårdcentral (GSA) för {name}: {holder}.",
+    "ksa": "Kommunens samordnande funktion (KSA) för {name}: {holder}.",
+}
+REGISTERED_UNIT = "Enhet: {unit}."
+REGISTERED_CONTACT = "Kontakt: {contact}."
+REGISTERED_VALID_FROM = "Gäller från {date}."
+REGISTERED_BY = "Registrerat av {by} {date}."
+REGISTERED_NOTE = "Anmärkning: {note}."
+RULE_BACKGROUND = "Så gäller enligt överenskommelserna:"
+UNKNOWN_AREA = (
+    "Jag hittar inget område som heter ”{name}” i registret. Jag känner till kommunerna i Stockholms län "
+    "och Skåne samt stadsdelsområdena i Stockholms stad. Skriv till exempel ”Vem är GSA i Farsta?” "
+    "eller ”Vem är KSA i Huddinge?”."
+)

@@ -1,0 +1,82 @@
+"""Structured answers from the real register, rules and a SQLite store with fictitious designations."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.coordinators import Coordinators
+from knowledge.answer import AnswerKind
+from knowledge.registry import DesignationStore, get_register
+
+
+@pytest.fixture
+def coordinators(tmp_path) -> Coordinators:
+    store = DesignationStore(f"sqlite:///{tmp_path / 'k.db'}")
+    store.set(
+        "farsta", "gsa", "Testvårdcentralen Farsta (fiktiv)", by="Test Testsson (fiktiv)",
+        contact="test@example.invalid", unit="Fiktiva enheten",
+    )  # fmt: skip
+    return Coordinators(get_register(), store)
+
+
+def _docs(answer):
+    return {s.doc for s in answer.sources}
+
+
+def test_registered_gsa_is_named_with_who_recorded_it_and_the_rule(coordinators):
+    a = coordinators.answer("gsa", get_register().resolve("Vem är GSA i Farsta?"))
+    assert a.kind is AnswerKind.REGISTRY and a.area == "farsta"
+    assert "Testvårdcentralen Farsta (fiktiv)" in a.text and "test@example.invalid" in a.text
+    assert "Registrerat av Test Testsson (fiktiv)" in a.text
+    assert "storsthlm-samordnande-funktioner" in _docs(a)
+
+
+def test_unregistered_gsa_says_so_and_gives_the_rule_never_a_name(coordinators):
+    a = coordinators.answer("gsa", get_register().resolve("vem ar gsa pa sodermalm"))
+    assert a.kind is AnswerKind.RULE and a.area == "sodermalm"
+    assert a.text.startswith("Det finns ingen samordnande vårdcentral (GSA) för Södermalm")
+    assert "30 april" in a.text and "HSF" in a.text and "SLSO" in a.text
+    assert {"storsthlm-rekommendation-hok-2021", "hsn-2020-1821-slso-gsa-stod"} <= _docs(a)
+
+
+def test_ksa_rule_names_storsthlm_support(coordinators):
+    a = coordinators.answer("ksa", get_register().resolve("Vem är KSA i Huddinge?"))
+    assert a.kind is AnswerKind.RULE and "Huddinge" in a.text and "Storsthlm" in a.text
+
+
+def test_norrtalje_is_kson(coordinators):
+    a = coordinators.answer("ksa", get_register().resolve("Vem är KSA i Norrtälje?"))
+    assert a.kind is AnswerKind.RULE and "KSON" in a.text
+    assert _docs(a) == {"storsthlm-samordnande-funktioner"}
+
+
+def test_stockholm_alone_asks_for_the_district(coordinators):
+    a = coordinators.answer("gsa", get_register().resolve("Vem är GSA i Stockholm?"))
+    assert a.kind is AnswerKind.CLARIFY and "stadsdelsområde" in a.text
+    assert len(a.buttons) == 13 and ("Farsta", "Farsta") in a.buttons
+
+
+def test_skane_municipality_gets_the_skane_agreement(coordinators):
+    a = coordinators.answer("gsa", get_register().resolve("Vem är GSA i Lund?"))
+    assert a.kind is AnswerKind.RULE and a.area == "lund"
+    assert "Skåne" in a.text and "kommunen är sammankallande" in a.text.lower()
+    assert _docs(a) == {"skane-samverkan-rutin"}
+
+
+def test_a_near_miss_says_which_area_it_understood(coordinators):
+    a = coordinators.answer("gsa", get_register().resolve("Vem är GSA i Farstaa?"))
+    assert a.text.startswith("Jag tolkar ”Farstaa” som Farsta.")
+
+
+def test_convener_is_region_aware(coordinators):
+    default = coordinators.convener(None)
+    assert "samordnande vårdcentral" in default.text and "Skåne" in default.text
+    skane = coordinators.convener(get_register().resolve("i Malmö"))
+    assert _docs(skane) == {"skane-samverkan-rutin"} and skane.area == "malmo"
+    stockholm = coordinators.convener(get_register().resolve("i Nacka"))
+    assert "storsthlm-rekommendation-hok-2021" in _docs(stockholm) and "Skåne" not in stockholm.text
+
+
+def test_missing_area_is_a_question(coordinators):
+    a = coordinators.answer("gsa", None)
+    assert a.kind is AnswerKind.CLARIFY and a.text == "Vilken kommun eller stadsdel gäller det?"
