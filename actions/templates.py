@@ -75,3 +75,12 @@ UNKNOWN_AREA = (
     "och Skåne samt stadsdelsområdena i Stockholms stad. Skriv till exempel ”Vem är GSA i Farsta?” "
     "eller ”Vem är KSA i Huddinge?”."
 )
+
+# Mobile care team (Skåne) criteria.
+CRITERIA_COUNT = "Enligt det du beskriver är {met} av de sex kriterierna för mobilt vårdteam uppfyllda."
+CRITERION_MET = "✔ {label}"
+CRITERION_NOT_MET = "✘ {label}"
+CRITERIA_FULFILLED = "Minst fyra av sex kriterier är uppfyllda."
+CRITERIA_NOT_FULFILLED = "Fyra av sex kriterier kan inte uppfyllas med det du beskriver."
+CRITERIA_UNDECIDED = "Det behövs {missing} till för att nå fyra av sex. Svara gärna på det som saknas:"
+NO_MEDICAL_ADVICE = "Jag räknar bara kriterierna; bedömningen görs av kommunen och regionen tillsammans."
