@@ -23,10 +23,13 @@ from rasa_sdk.interfaces import (
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions import templates
+from actions.coordinators import Coordinators
 from actions.sources import ActionAnswerFromSources, SourceAnswerer
+from actions.structured import ActionAnswerCoordinator, ActionCheckMobileTeam, ValidateAreaForm
 from index.service import SearchEngine
 from index.store import StaleIndexError
 from knowledge.inbox import Inbox
+from knowledge.registry import DesignationStore, get_register
 from knowledge.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,12 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     answerer = SourceAnswerer(engine, settings)
     executor = ActionExecutor()
     executor.register_action(ActionAnswerFromSources(answerer, Inbox(settings.database_url)))
+    register = get_register()
+    executor.register_action(ValidateAreaForm(register))
+    executor.register_action(
+        ActionAnswerCoordinator(Coordinators(register, DesignationStore(settings.database_url)))
+    )
+    executor.register_action(ActionCheckMobileTeam())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -79,6 +79,12 @@ class Coordinators:
         lead = understood + templates.NONE_REGISTERED[role].format(name=area.name, kind=area.kind_label)
         return _rules_answer(lead, support, area)
 
+    def convener_in_region(self, region: str) -> Answer:
+        """Who convenes in a region named without an area ("i Skåne")."""
+        if region == REGION_SKANE:
+            return _rules_answer("", ("convener_skane",), None)
+        return _rules_answer("", ("convener_stockholm",), None)
+
     def convener(self, resolution: Resolution | None) -> Answer:
         """Who convenes the local collaboration: region-aware, HÖK (Stockholm County) by default."""
         area = resolution.area if resolution else None

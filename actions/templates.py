@@ -84,3 +84,11 @@ CRITERIA_FULFILLED = "Minst fyra av sex kriterier är uppfyllda."
 CRITERIA_NOT_FULFILLED = "Fyra av sex kriterier kan inte uppfyllas med det du beskriver."
 CRITERIA_UNDECIDED = "Det behövs {missing} till för att nå fyra av sex. Svara gärna på det som saknas:"
 NO_MEDICAL_ADVICE = "Jag räknar bara kriterierna; bedömningen görs av kommunen och regionen tillsammans."
+WHAT_ABOUT_AREA = (
+    "Vad vill du veta om {name}? Jag kan svara på vem som är samordnande vårdcentral (GSA) "
+    "eller kommunens samordnande funktion (KSA)."
+)
+BUTTON_GSA_IN = "GSA i {name}"
+BUTTON_KSA_IN = "KSA i {name}"
+QUESTION_GSA_IN = "Vem är GSA i {name}?"
+QUESTION_KSA_IN = "Vem är KSA i {name}?"
