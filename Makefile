@@ -51,7 +51,14 @@ index: $(VENV)/.stamp model ## build the search index when stale
 sources: $(VENV)/.stamp ## re-ingest ../shared/sources into knowledge/sources (repairs the OCR document)
 	@$(PY) -m knowledge.ingest
 
-train: $(RASA_VENV)/.stamp ## train the Rasa model when its data changed
+NLU_LOOKUP := bot/data/nlu/generated_areas.yml
+$(NLU_LOOKUP): $(VENV)/.stamp knowledge/registry/areas.yaml $(wildcard knowledge/registry/*.py)
+	@echo "==> area lookup table and synonyms from the register"
+	@$(PY) -m knowledge.registry.rasa_export $@
+
+nlu-lookup: $(NLU_LOOKUP) ## generate the Rasa area lookup table from the register
+
+train: $(RASA_VENV)/.stamp $(NLU_LOOKUP) ## train the Rasa model when its data changed
 	@echo "==> Rasa model (skipped when up to date)"
 	@cd bot && $(RASA) train --domain domain --data data --config config.yml --out models --fixed-model-name hok --quiet
 
@@ -66,7 +73,7 @@ lint: $(VENV)/.stamp ## ruff, formatting and mypy
 	@$(PY) -m ruff format --check .
 	@$(PY) -m mypy
 
-validate: $(RASA_VENV)/.stamp ## rasa data validate
+validate: $(RASA_VENV)/.stamp $(NLU_LOOKUP) ## rasa data validate
 	@cd bot && $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
 rasa-test: train ## Rasa conversation tests (bot/tests)
@@ -81,4 +88,4 @@ bench: build ## retrieval recall, NLU cross-validation, answer pass rate and lat
 clean: ## remove build output (not the environments)
 	rm -rf index/build bot/models bot/results
 
-.PHONY: help env model index sources train build run lint validate rasa-test test bench clean
+.PHONY: help env model index nlu-lookup sources train build run lint validate rasa-test test bench clean

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -56,6 +57,27 @@ def wait_for(url: str, seconds: float, process: subprocess.Popen[bytes], name: s
     raise RuntimeError(f"{name} did not answer at {url} within {seconds:.0f} s")
 
 
+def wait_for_model(rasa_url: str, seconds: float, process: subprocess.Popen[bytes]) -> None:
+    """Rasa's REST channel answers before its model is loaded (it then drops messages): wait
+    until a greeting gets a reply."""
+    body = json.dumps({"sender": "readiness-probe", "message": "/greet"}).encode()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Rasa server exited with code {process.returncode} while loading its model")
+        request = urllib.request.Request(
+            f"{rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                if json.loads(resp.read() or b"[]"):
+                    return
+        except (OSError, ValueError):
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"Rasa did not load its model within {seconds:.0f} s")
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
@@ -97,6 +119,7 @@ def running(
         try:
             wait_for(f"{knowledge_url}/health", 180, knowledge, "knowledge service")
             wait_for(f"{rasa_url}/webhooks/rest/", 180, rasa_proc, "Rasa server")
+            wait_for_model(rasa_url, 180, rasa_proc)
             yield Servers(rasa_url, knowledge_url)
         finally:
             _stop(rasa_proc)

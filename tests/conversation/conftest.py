@@ -26,9 +26,10 @@ ASK_BOT = PROJECT_ROOT.parent / "shared" / "eval" / "ask_bot.py"
 class Client:
     """Talks to the running assistant as a chat client does."""
 
-    def __init__(self, rasa_url: str, knowledge_url: str) -> None:
+    def __init__(self, rasa_url: str, knowledge_url: str, database_url: str) -> None:
         self.rasa_url = rasa_url
         self.knowledge_url = knowledge_url
+        self.database_url = database_url  # the knowledge service's database (test-only, in tmp)
 
     @staticmethod
     def _post(url: str, body: Any) -> tuple[int, Any]:
@@ -70,10 +71,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     assert Path(RASA).exists(), f"no Rasa at {RASA}: run `make env`"
     assert RASA_MODEL.exists(), "no trained Rasa model: run `make train`"
     tmp = tmp_path_factory.mktemp("servers")
-    with running(
-        RASA, rasa_port=16005, knowledge_port=16055, tracker_db=tmp / "tracker.db", log_dir=tmp
-    ) as s:
-        yield Client(s.rasa_url, s.knowledge_url)
+    env = {"HOK_DATABASE_URL": f"sqlite:///{tmp / 'knowledge.db'}"}
+    with running(RASA, 16005, 16055, tracker_db=tmp / "tracker.db", env=env, log_dir=tmp) as s:
+        yield Client(s.rasa_url, s.knowledge_url, env["HOK_DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")

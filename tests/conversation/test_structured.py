@@ -1,0 +1,95 @@
+"""Structured questions through the real servers: register, rules, form, criteria."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from knowledge.registry import DesignationStore
+from tests.conversation.conftest import answer_of, text_of
+
+pytestmark = pytest.mark.integration
+
+
+def _docs(replies):
+    return {s["doc"] for s in answer_of(replies).get("sources", [])}
+
+
+def test_missing_area_is_asked_for_and_a_bare_answer_is_accepted(assistant):
+    sender = uuid.uuid4().hex
+    first = assistant.say("Vem är GSA hos oss?", sender)
+    assert "Vilken kommun eller stadsdel gäller det?" in text_of(first)
+    second = assistant.say("Skarpnäck", sender)
+    assert answer_of(second)["area"] == "skarpnack" and "Skarpnäck" in text_of(second)
+    assert answer_of(second)["kind"] == "rule"
+
+
+def test_stockholm_alone_leads_to_a_district_question(assistant):
+    replies = assistant.say("Vem är GSA i Stockholm?")
+    answer = answer_of(replies)
+    assert answer["kind"] == "clarify" and "stadsdelsområde" in text_of(replies)
+    assert any(b["title"] == "Farsta" for r in replies for b in r.get("buttons") or [])
+
+
+def test_registered_and_unregistered_designations(assistant):
+    DesignationStore(assistant.database_url).set(
+        "vallentuna", "ksa", "Testfunktionen Vallentuna (fiktiv)", by="Testperson (fiktiv)"
+    )
+    registered = assistant.say("vem ar ksa i vallentuna")
+    assert answer_of(registered)["kind"] == "registry"
+    assert "Testfunktionen Vallentuna (fiktiv)" in text_of(registered)
+    assert "Registrerat av Testperson (fiktiv)" in text_of(registered)
+    unregistered = assistant.say("Vem är KSA i Vaxholm?")
+    assert answer_of(unregistered)["kind"] == "rule"
+    assert "ingen samordnande funktion (KSA) för Vaxholm" in text_of(unregistered)
+    assert "fiktiv" not in text_of(unregistered)
+
+
+def test_norrtalje_is_kson(assistant):
+    replies = assistant.say("Vem är GSA i Norrtälje?")
+    assert "KSON" in text_of(replies) and answer_of(replies)["area"] == "norrtalje"
+
+
+def test_skane_municipality_gets_the_skane_routine(assistant):
+    replies = assistant.say("Vem är GSA i Ystad?")
+    assert answer_of(replies)["area"] == "ystad" and _docs(replies) == {"skane-samverkan-rutin"}
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "phrase"),
+    [
+        (
+            "Vem sammankallar till lokal samverkan?",
+            "storsthlm-rekommendation-hok-2021",
+            "samordnande vårdcentral",
+        ),
+        ("Vem kallar till lokal samverkan i Malmö?", "skane-samverkan-rutin", "kommunen som sammankallar"),
+    ],
+)
+def test_convener_per_region(assistant, question, doc, phrase):
+    replies = assistant.say(question)
+    assert doc in _docs(replies) and phrase in text_of(replies)
+
+
+def test_unknown_place_is_explained(assistant):
+    text = text_of(assistant.say("Vem är GSA i Gotham?"))
+    assert "Gotham" in text and "registret" in text
+
+
+@pytest.mark.parametrize(
+    ("description", "met"),
+    [
+        ("Patienten är 80 år, har hemsjukvård och fyra kroniska diagnoser. Mobilt vårdteam?", 3),
+        ("mobilt vårdteam? 82 år, hemsjukvård, fyra kroniska diagnoser och åtta stående mediciner", 4),
+        (
+            "Kan hon få mobilt vårdteam? 85 år, hemsjukvård, tre kroniska diagnoser, sju stående läkemedel, "
+            "inlagd fyra gånger senaste året och klarar inte den personliga omvårdnaden",
+            6,
+        ),
+    ],
+)
+def test_mobile_team_criteria(assistant, description, met):
+    replies = assistant.say(description)
+    assert f"{met} av de sex kriterierna" in text_of(replies)
+    assert "SIP" in text_of(replies) and _docs(replies) == {"skane-samverkan-rutin"}
