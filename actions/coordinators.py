@@ -5,14 +5,21 @@ with citations (knowledge/rules.yaml); a name is never made up."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from actions import templates
 from knowledge.answer import Answer, AnswerKind, SourceRef
 from knowledge.registry import Area, Designation, DesignationStore, Register, Resolution
 from knowledge.rules import get_rule, rule_sources
+from knowledge.text import fold
 
 ROLES = ("gsa", "ksa")
+_ROLE_PATTERNS = {
+    "gsa": re.compile(r"\bgsa\b|samordnande vardcentral|geografiskt samordningsansvar"),
+    "ksa": re.compile(r"\bksa\b|kommunens samordnande funktion"),
+}
+_WHO = re.compile(r"\b(vem|vilken|vilket|vilka)\b")
 REGION_STOCKHOLM = "stockholm"
 REGION_SKANE = "skane"
 STOCKHOLM_CITY = "stockholm"
@@ -78,6 +85,16 @@ class Coordinators:
         support = ("gsa_designation", "gsa_support") if role == "gsa" else ("ksa_designation",)
         lead = understood + templates.NONE_REGISTERED[role].format(name=area.name, kind=area.kind_label)
         return _rules_answer(lead, support, area)
+
+    def route(self, text: str) -> Answer | None:
+        """A "who is GSA/KSA in <area>" question that NLU did not recognise, answered structurally;
+        None for anything else."""
+        folded = fold(text)
+        role = next((r for r, pattern in _ROLE_PATTERNS.items() if pattern.search(folded)), None)
+        if role is None or not (_WHO.search(folded) or len(folded.split()) <= 4):
+            return None
+        resolution = self.register.resolve(text)
+        return self.answer(role, resolution) if resolution else None
 
     def convener_in_region(self, region: str) -> Answer:
         """Who convenes in a region named without an area ("i Skåne")."""

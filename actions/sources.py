@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -95,9 +96,12 @@ def _excerpt(text: str) -> str:
 class ActionAnswerFromSources(Action):
     """Answers every question about the agreements, or abstains; handles the yes/no to its offer."""
 
-    def __init__(self, answerer: SourceAnswerer, inbox: Inbox) -> None:
+    def __init__(
+        self, answerer: SourceAnswerer, inbox: Inbox, structured: Callable[[str], Answer | None] | None = None
+    ) -> None:
         self.answerer = answerer
         self.inbox = inbox
+        self.structured = structured  # answers a structured question NLU did not recognise
 
     def name(self) -> str:
         return ACTION_ANSWER_FROM_SOURCES
@@ -113,6 +117,12 @@ class ActionAnswerFromSources(Action):
                 reply_to_offer, self.inbox, tracker.sender_id, tracker.events, accepted
             )
             dispatcher.utter_message(text=reply or templates.NOTHING_TO_CONFIRM)
+            return []
+        routed = (
+            await asyncio.to_thread(self.structured, message.get("text") or "") if self.structured else None
+        )
+        if routed is not None:
+            send_answer(dispatcher, routed)
             return []
         answer = await asyncio.to_thread(
             self.answerer.answer,

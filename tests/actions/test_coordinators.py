@@ -80,3 +80,11 @@ def test_convener_is_region_aware(coordinators):
 def test_missing_area_is_a_question(coordinators):
     a = coordinators.answer("gsa", None)
     assert a.kind is AnswerKind.CLARIFY and a.text == "Vilken kommun eller stadsdel gäller det?"
+
+
+def test_route_answers_only_who_is_gsa_or_ksa_in_a_named_area(coordinators):
+    routed = coordinators.route("vem ar ksa i midsommarkransen")
+    assert routed is not None and routed.area == "hagersten-alvsjo"
+    assert coordinators.route("ksa farsta").area == "farsta"
+    assert coordinators.route("Vad ska KSA göra?") is None  # no area: a question for the sources
+    assert coordinators.route("Kan du rekommendera en pizzeria i Solna?") is None  # no role
