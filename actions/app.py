@@ -54,12 +54,13 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     engine = engine or SearchEngine(settings)
     answerer = SourceAnswerer(engine, settings)
     executor = ActionExecutor()
-    executor.register_action(ActionAnswerFromSources(answerer, Inbox(settings.database_url)))
     register = get_register()
-    executor.register_action(ValidateAreaForm(register))
+    coordinators = Coordinators(register, DesignationStore(settings.database_url))
     executor.register_action(
-        ActionAnswerCoordinator(Coordinators(register, DesignationStore(settings.database_url)))
+        ActionAnswerFromSources(answerer, Inbox(settings.database_url), coordinators.route)
     )
+    executor.register_action(ValidateAreaForm(register))
+    executor.register_action(ActionAnswerCoordinator(coordinators))
     executor.register_action(ActionCheckMobileTeam())
 
     @asynccontextmanager

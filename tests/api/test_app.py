@@ -168,3 +168,9 @@ def test_an_unanswered_question_is_passed_on_when_the_user_accepts(client, track
         "inte säker på vad du svarar på"
         in client.post("/webhook", json=out_of_context).json()["responses"][0]["text"]
     )
+
+
+def test_a_missed_gsa_question_is_still_answered_from_the_register(client, tracker_call):
+    r = client.post("/webhook", json=tracker_call("vem ar gsa i farsta", intent="out_of_scope"))
+    answer = r.json()["responses"][1]["custom"]["answer"]
+    assert answer["area"] == "farsta" and answer["kind"] == "rule"
