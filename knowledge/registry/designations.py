@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from knowledge.db import Base, engine_for
 from knowledge.registry.areas import Register, get_register
 from knowledge.registry.designation_files import (
+    FIELDS,
     DesignationFileError,
     file_format,
     read_records,
@@ -315,16 +316,7 @@ class DesignationStore:
         if row is None:
             row = DesignationRow(area_id=designation.area_id, role=designation.role)
             session.add(row)
-        for field in (
-            "name",
-            "unit",
-            "contact",
-            "valid_from",
-            "recorded_by",
-            "recorded_at",
-            "note",
-            "source",
-        ):
+        for field in FIELDS[2:]:  # every column but the key (area_id, role)
             setattr(row, field, getattr(designation, field))
         session.add(self._audit_row(by, action, designation.area_id, designation.role, old, designation))
         return 1
