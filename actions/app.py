@@ -25,7 +25,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from actions import templates
 from actions.coordinators import Coordinators
 from actions.sources import ActionAnswerFromSources, SourceAnswerer
-from actions.structured import ActionAnswerCoordinator, ActionCheckMobileTeam, ValidateAreaForm
+from actions.structured import (
+    ActionAnswerCoordinator,
+    ActionCheckMobileTeam,
+    ValidateAreaForm,
+    pending_criterion_reply,
+)
 from index.service import SearchEngine
 from index.store import StaleIndexError
 from knowledge.inbox import Inbox
@@ -57,9 +62,11 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     register = get_register()
     coordinators = Coordinators(register, DesignationStore(settings.database_url))
     executor.register_action(
-        ActionAnswerFromSources(answerer, Inbox(settings.database_url), coordinators.route)
+        ActionAnswerFromSources(
+            answerer, Inbox(settings.database_url), coordinators.route, pending_criterion_reply
+        )
     )
-    executor.register_action(ValidateAreaForm(register))
+    executor.register_action(ValidateAreaForm(register, coordinators.asks_about_the_role))
     executor.register_action(ActionAnswerCoordinator(coordinators))
     executor.register_action(ActionCheckMobileTeam())
 

@@ -4,6 +4,7 @@ ACTION_ANSWER_FROM_SOURCES = "action_answer_from_sources"
 
 INTENT_AFFIRM = "affirm"
 INTENT_DENY = "deny"
+INTENT_UNSURE = "unsure"
 
 # Quick-reply payloads of the offer to pass an unanswered question on.
 PAYLOAD_PASS_ON = "/affirm"
@@ -24,3 +25,4 @@ SLOT_AREA = "area"
 SLOT_AREA_MATCHED = "area_matched"
 SLOT_ROLE = "coordinator_role"
 SLOT_MOBILE_TEAM = "mobile_team_assessment"
+SLOT_MOBILE_TEAM_ASKED = "mobile_team_asked"

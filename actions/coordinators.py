@@ -20,6 +20,16 @@ _ROLE_PATTERNS = {
     "ksa": re.compile(r"\bksa\b|kommunens samordnande funktion"),
 }
 _WHO = re.compile(r"\b(vem|vilken|vilket|vilka)\b")
+# "Vem är/har GSA", "vilken vårdcentral är ...", "vår KSA": asks who holds the role in an area.
+_HOLDER = re.compile(
+    r"\b(?:vem|vilka)\s+(?:ar|har|var|blev|samordnar)\b|\bvilken\s+(?:ar|vardcentral|vc|mottagning|enhet"
+    r"|funktion|funktionen|samordnande)\b|\b(?:var|vart|min|mitt|hos\s+oss)\b|\bkontakt\w*"
+)
+# What a role must know or do, how it is appointed: a question for the sources, not the register.
+_ROLE_PROPERTY = re.compile(
+    r"\b(?:kunskap\w*|kompetens\w*|uppgift\w*|ansvar\w*|roll(?:en)?|gora|gor|innebar\w*|betyder"
+    r"|menas|utse\w*|krav\w*|stod\w*|stott\w*|skillnad\w*|forklara|beskriv\w*|syfte\w*|kunna|kan)\b"
+)
 REGION_STOCKHOLM = "stockholm"
 REGION_SKANE = "skane"
 STOCKHOLM_CITY = "stockholm"
@@ -95,6 +105,14 @@ class Coordinators:
             return None
         resolution = self.register.resolve(text)
         return self.answer(role, resolution) if resolution else None
+
+    def asks_about_the_role(self, text: str) -> bool:
+        """Whether a GSA/KSA question asks what the role is or must do ("Vilken kunskap bör KSA ha?")
+        rather than who holds it somewhere ("Vem är KSA i Solna?")."""
+        folded = fold(text)
+        if self.register.find_all(text) or _HOLDER.search(folded):
+            return False
+        return bool(_ROLE_PROPERTY.search(folded))
 
     def convener_in_region(self, region: str) -> Answer:
         """Who convenes in a region named without an area ("i Skåne")."""

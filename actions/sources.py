@@ -17,6 +17,7 @@ from actions.constants import (
     ACTION_ANSWER_FROM_SOURCES,
     INTENT_AFFIRM,
     INTENT_DENY,
+    INTENT_UNSURE,
     PAYLOAD_DENY,
     PAYLOAD_PASS_ON,
 )
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 400
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+# A reply to another action's pending question: the answer to send (None: not a reply) and events.
+FollowUp = tuple[Answer | None, list[dict[str, Any]]]
 
 
 def clean_question(text: str | None, limit: int) -> tuple[str, bool]:
@@ -97,11 +101,16 @@ class ActionAnswerFromSources(Action):
     """Answers every question about the agreements, or abstains; handles the yes/no to its offer."""
 
     def __init__(
-        self, answerer: SourceAnswerer, inbox: Inbox, structured: Callable[[str], Answer | None] | None = None
+        self,
+        answerer: SourceAnswerer,
+        inbox: Inbox,
+        structured: Callable[[str], Answer | None] | None = None,
+        follow_up: Callable[[Tracker], FollowUp | None] | None = None,
     ) -> None:
         self.answerer = answerer
         self.inbox = inbox
         self.structured = structured  # answers a structured question NLU did not recognise
+        self.follow_up = follow_up  # a reply to a question another action asked (e.g. a criterion)
 
     def name(self) -> str:
         return ACTION_ANSWER_FROM_SOURCES
@@ -109,21 +118,31 @@ class ActionAnswerFromSources(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        follow_up = self.follow_up(tracker) if self.follow_up else None
+        if follow_up is not None:
+            pending_answer, events = follow_up
+            if pending_answer is not None:
+                send_answer(dispatcher, pending_answer)
+                return events
         message = tracker.latest_message or {}
         intent = message.get("intent") or {}
+        if intent.get("name") == INTENT_UNSURE:
+            dispatcher.utter_message(text=templates.NOTHING_TO_CONFIRM)
+            return events
         if intent.get("name") in (INTENT_AFFIRM, INTENT_DENY):
             accepted = intent.get("name") == INTENT_AFFIRM
             reply = await asyncio.to_thread(
                 reply_to_offer, self.inbox, tracker.sender_id, tracker.events, accepted
             )
             dispatcher.utter_message(text=reply or templates.NOTHING_TO_CONFIRM)
-            return []
+            return events
         routed = (
             await asyncio.to_thread(self.structured, message.get("text") or "") if self.structured else None
         )
         if routed is not None:
             send_answer(dispatcher, routed)
-            return []
+            return events
         answer = await asyncio.to_thread(
             self.answerer.answer,
             message.get("text"),
@@ -131,4 +150,4 @@ class ActionAnswerFromSources(Action):
             float(intent.get("confidence") or 0.0),
         )
         send_answer(dispatcher, answer)
-        return []
+        return events

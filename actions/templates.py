@@ -82,7 +82,16 @@ CRITERION_MET = "✔ {label}"
 CRITERION_NOT_MET = "✘ {label}"
 CRITERIA_FULFILLED = "Minst fyra av sex kriterier är uppfyllda."
 CRITERIA_NOT_FULFILLED = "Fyra av sex kriterier kan inte uppfyllas med det du beskriver."
-CRITERIA_UNDECIDED = "Det behövs {missing} till för att nå fyra av sex. Svara gärna på det som saknas:"
+CRITERION_UNKNOWN = "? {label} (okänt)"
+CRITERIA_UNDECIDED = "Det behövs {missing} till för att nå fyra av sex."
+CRITERIA_STILL_OPEN = (
+    "Det går inte att avgöra ännu: det behövs {missing} till, och det här är fortfarande okänt:"
+)
+CRITERION_NOTED = "Noterat: {finding}. Hittills är {met} av sex kriterier uppfyllda."
+CRITERION_NOT_UNDERSTOOD = "Jag förstod inte svaret. Svara ja, nej eller vet inte."
+BUTTON_YES = "Ja"
+BUTTON_NO = "Nej"
+BUTTON_UNSURE = "Vet inte"
 NO_MEDICAL_ADVICE = "Jag räknar bara kriterierna; bedömningen görs av kommunen och regionen tillsammans."
 WHAT_ABOUT_AREA = (
     "Vad vill du veta om {name}? Jag kan svara på vem som är samordnande vårdcentral (GSA) "

@@ -195,11 +195,14 @@ def assess_answers(answers: Mapping[str, bool | None]) -> Assessment:
 def parse_answer(criterion_id: str, text: str) -> Finding:
     """Read a reply to ``criterion.question``: a description ("hon är 82"), a number, or ja/nej."""
     criterion = CRITERIA_BY_ID[criterion_id]
-    described = assess(text).finding(criterion_id)
+    whole = assess(text)
+    described = whole.finding(criterion_id)
     if described.known:
         return described
     evidence = _normalize(text)[:120] or None
-    by_number = _number_answer(criterion, _Text.of(text))
+    # A number counts for this criterion only when it is not about another one ("åtta mediciner").
+    about_other = any(f.known for f in whole.findings if f.criterion.id != criterion_id)
+    by_number = Status.UNKNOWN if about_other else _number_answer(criterion, _Text.of(text))
     by_word = _status_of(parse_yes_no(text))
     statuses = {s for s in (by_number, by_word) if s is not Status.UNKNOWN}
     status = statuses.pop() if len(statuses) == 1 else Status.UNKNOWN
@@ -224,6 +227,11 @@ def parse_yes_no(text: str) -> bool | None:
         negated_yes = any(a in _YES_WORDS and b in _NO_WORDS for a, b in itertools.pairwise(words))
         return False if negated_yes else None
     return True if has_yes else (False if has_no else None)
+
+
+def is_unsure(text: str) -> bool:
+    """Whether a reply says the writer does not know ("vet inte", "oklart", "kanske")."""
+    return bool(_UNSURE_REPLY.search(_Text.of(text).folded))
 
 
 def _status_of(answer: bool | None) -> Status:

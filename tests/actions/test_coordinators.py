@@ -88,3 +88,22 @@ def test_route_answers_only_who_is_gsa_or_ksa_in_a_named_area(coordinators):
     assert coordinators.route("ksa farsta").area == "farsta"
     assert coordinators.route("Vad ska KSA göra?") is None  # no area: a question for the sources
     assert coordinators.route("Kan du rekommendera en pizzeria i Solna?") is None  # no role
+
+
+@pytest.mark.parametrize(
+    ("text", "about_the_role"),
+    [
+        ("Vilka kunskaper behöver kommunens samordnande funktion?", True),
+        ("vad gör ksa", True),
+        ("vem utser gsa", True),
+        ("vilken roll har gsa i lokal samverkan", True),
+        ("Vem är GSA hos oss?", False),
+        ("vem har gsa-uppdraget i Farsta", False),
+        ("kontaktuppgifter till ksa", False),
+        ("vilken vårdcentral är gsa", False),
+    ],
+)
+def test_a_question_about_the_role_is_told_from_a_question_about_its_holder(
+    coordinators, text, about_the_role
+):
+    assert coordinators.asks_about_the_role(text) is about_the_role

@@ -174,3 +174,65 @@ def test_a_missed_gsa_question_is_still_answered_from_the_register(client, track
     r = client.post("/webhook", json=tracker_call("vem ar gsa i farsta", intent="out_of_scope"))
     answer = r.json()["responses"][1]["custom"]["answer"]
     assert answer["area"] == "farsta" and answer["kind"] == "rule"
+
+
+def _slots_of(body: dict) -> dict:
+    return {e["name"]: e["value"] for e in body["events"] if e.get("event") == "slot"}
+
+
+def test_mobile_team_asks_one_criterion_and_takes_the_reply_through_the_knowledge_action(
+    client, tracker_call
+):
+    first = tracker_call(
+        "80 år, hemsjukvård, fyra kroniska diagnoser. Mobilt vårdteam?",
+        intent="ask_mobile_team_eligibility",
+        action="action_check_mobile_team",
+    )
+    body = client.post("/webhook", json=first).json()
+    slots = _slots_of(body)
+    assert slots["mobile_team_asked"] == ["hospital_admissions"]
+    assert [b["title"] for b in body["responses"][0]["buttons"]] == ["Ja", "Nej", "Vet inte"]
+
+    reply = tracker_call("ja", intent="affirm")
+    reply["tracker"]["slots"] = slots
+    reply["tracker"]["events"] = [
+        {"event": "user", "text": first["tracker"]["latest_message"]["text"]},
+        {"event": "bot", "text": body["responses"][0]["text"]},
+        {"event": "user", "text": "ja"},
+    ]
+    body = client.post("/webhook", json=reply).json()
+    assert "4 av de sex kriterierna" in body["responses"][0]["text"]
+    assert body["responses"][1]["custom"]["answer"]["sources"][0]["doc"] == "skane-samverkan-rutin"
+    assert _slots_of(body)["mobile_team_asked"] is None
+
+
+def test_yes_after_another_answer_is_not_taken_as_a_criterion(client, tracker_call):
+    call = tracker_call("ja", intent="affirm")
+    call["tracker"]["slots"] = {
+        "mobile_team_assessment": {"age": {"status": "met", "evidence": "80 år"}},
+        "mobile_team_asked": ["home_care"],
+    }
+    call["tracker"]["events"] = [
+        {"event": "user", "text": "Vem är GSA i Farsta?"},
+        {"event": "bot", "text": "Ingen samordnande vårdcentral är registrerad för Farsta."},
+        {"event": "user", "text": "ja"},
+    ]
+    body = client.post("/webhook", json=call).json()
+    assert "kriterier" not in body["responses"][0]["text"]
+    assert _slots_of(body) == {"mobile_team_asked": None}
+
+
+def test_a_new_question_while_a_criterion_is_pending_is_answered_as_a_question(client, tracker_call):
+    call = tracker_call("Vem sammankallar till lokala samverkansmöten?")
+    call["tracker"]["slots"] = {
+        "mobile_team_assessment": {"age": {"status": "met", "evidence": "80 år"}},
+        "mobile_team_asked": ["home_care"],
+    }
+    body = client.post("/webhook", json=call).json()
+    assert "sammankallar" in body["responses"][0]["text"]
+    assert _slots_of(body) == {"mobile_team_asked": None}
+
+
+def test_dont_know_with_no_pending_question_says_what_it_can_do(client, tracker_call):
+    body = client.post("/webhook", json=tracker_call("vet inte", intent="unsure")).json()
+    assert body["responses"][0]["text"].startswith("Jag är inte säker på vad du svarar på")

@@ -2,7 +2,7 @@
 
 1. passage Recall@1/3/5 on the dev questions that name a source (in process);
 2. the abstention rule on labelled answerable and off-topic questions (in process);
-3. Rasa NLU cross-validation (intent F1), unless --skip-nlu;
+3. Rasa NLU cross-validation (intent F1, area entity F1 per extractor), unless --skip-nlu;
 4. the dev set through the running bot with ../shared/eval/ask_bot.py (pass line), and
    per-turn latency over REST (median/p95) over repeated dev questions.
 
@@ -33,14 +33,20 @@ def nlu_cross_validation(rasa: str, out: Path) -> dict[str, float]:
          "--cross-validation", "--folds", "3", "--out", str(out)],
         cwd=BOT_DIR, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
+
+    def f1(report: str, key: str) -> float:
+        return float(json.loads((out / report).read_text(encoding="utf-8"))[key]["f1-score"])
+
     figures = {
-        "intent_f1_weighted": report["weighted avg"]["f1-score"],
-        "intent_f1_macro": report["macro avg"]["f1-score"],
+        "intent_f1_weighted": f1("intent_report.json", "weighted avg"),
+        "intent_f1_macro": f1("intent_report.json", "macro avg"),
+        "area_f1_diet": f1("DIETClassifier_report.json", "area"),
+        "area_f1_lookup": f1("RegexEntityExtractor_report.json", "area"),
     }
     print(
         f"NLU 3-fold cross-validation: intent F1 weighted {figures['intent_f1_weighted']:.3f}, "
-        f"macro {figures['intent_f1_macro']:.3f}"
+        f"macro {figures['intent_f1_macro']:.3f}; area entity F1 DIET {figures['area_f1_diet']:.3f}, "
+        f"lookup extractor {figures['area_f1_lookup']:.3f}"
     )
     return figures
 

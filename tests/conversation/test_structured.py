@@ -25,6 +25,15 @@ def test_missing_area_is_asked_for_and_a_bare_answer_is_accepted(assistant):
     assert answer_of(second)["kind"] == "rule"
 
 
+@pytest.mark.parametrize(
+    "question", ["Vilka uppgifter har kommunens samordnande funktion?", "vad gor gsa enligt hok"]
+)
+def test_a_question_about_what_the_role_does_is_answered_from_the_sources(assistant, question):
+    replies = assistant.say(question)
+    assert "Vilken kommun eller stadsdel" not in text_of(replies)
+    assert answer_of(replies)["kind"] in ("passage", "rule") and answer_of(replies)["sources"]
+
+
 def test_stockholm_alone_leads_to_a_district_question(assistant):
     replies = assistant.say("Vem är GSA i Stockholm?")
     answer = answer_of(replies)
@@ -80,7 +89,6 @@ def test_unknown_place_is_explained(assistant):
 @pytest.mark.parametrize(
     ("description", "met"),
     [
-        ("Patienten är 80 år, har hemsjukvård och fyra kroniska diagnoser. Mobilt vårdteam?", 3),
         ("mobilt vårdteam? 82 år, hemsjukvård, fyra kroniska diagnoser och åtta stående mediciner", 4),
         (
             "Kan hon få mobilt vårdteam? 85 år, hemsjukvård, tre kroniska diagnoser, sju stående läkemedel, "
@@ -91,5 +99,48 @@ def test_unknown_place_is_explained(assistant):
 )
 def test_mobile_team_criteria(assistant, description, met):
     replies = assistant.say(description)
-    assert f"{met} av de sex kriterierna" in text_of(replies)
+    assert f"{met} av de sex kriterierna" in text_of(replies) and "Minst fyra av sex" in text_of(replies)
     assert "SIP" in text_of(replies) and _docs(replies) == {"skane-samverkan-rutin"}
+
+
+def _buttons(replies):
+    return [b["title"] for r in replies for b in r.get("buttons") or []]
+
+
+def test_mobile_team_with_three_criteria_asks_for_the_rest_one_at_a_time(assistant):
+    sender = uuid.uuid4().hex
+    first = assistant.say(
+        "Patienten är 80 år, har hemsjukvård och fyra kroniska diagnoser. Mobilt vårdteam?", sender
+    )
+    assert "3 av de sex kriterierna" in text_of(first) and "Det behövs 1 till" in text_of(first)
+    assert "inlagd på sjukhus" in text_of(first) and "stående mediciner" not in text_of(first)
+    assert _buttons(first) == ["Ja", "Nej", "Vet inte"] and _docs(first) == {"skane-samverkan-rutin"}
+
+    second = assistant.say("nej", sender)
+    assert "Noterat: ✘ inlagd på sjukhus" in text_of(second)
+    assert "Har personen sex stående mediciner" in text_of(second)
+
+    third = assistant.say("vet inte", sender)
+    assert "Noterat: ? sex stående mediciner" in text_of(third)
+    assert "personliga omvårdnaden?" in text_of(third)
+
+    last = assistant.say("ja", sender)
+    assert "4 av de sex kriterierna" in text_of(last) and "Minst fyra av sex" in text_of(last)
+    assert "SIP" in text_of(last) and not _buttons(last)
+
+
+def test_mobile_team_takes_a_number_as_the_answer(assistant):
+    sender = uuid.uuid4().hex
+    first = assistant.say("mobilt vårdteam: 79 år, hemsjukvård, inlagd tre gånger i år", sender)
+    assert "Har personen tre eller fler kroniska diagnoser?" in text_of(first)
+    last = assistant.say("fem", sender)
+    assert "4 av de sex kriterierna" in text_of(last) and "Minst fyra av sex" in text_of(last)
+
+
+def test_a_new_question_ends_the_criteria_questions(assistant):
+    sender = uuid.uuid4().hex
+    assistant.say("Patienten är 80 år, har hemsjukvård och fyra kroniska diagnoser. Mobilt vårdteam?", sender)
+    replies = assistant.say("Vem är GSA i Farsta?", sender)
+    assert answer_of(replies)["area"] == "farsta"
+    after = assistant.say("ja", sender)
+    assert "kriterier" not in text_of(after)
