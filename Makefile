@@ -68,6 +68,20 @@ run: build ## start both servers and print the chat page URL (Ctrl-C stops both)
 	@mkdir -p bot/.rasa
 	@$(PY) -m actions.launcher --rasa $(RASA) --rasa-port $(RASA_PORT) --knowledge-port $(KNOWLEDGE_PORT)
 
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_DEPS := tests/browser/node_modules/.package-lock.json
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	@echo "==> browser test dependencies (Debian's chromium, npm axe-core)"
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| { sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive sudo apt-get install -y -qq chromium >/dev/null; }
+	@npm ci --prefix tests/browser --no-audit --no-fund --silent
+	@touch $@
+
+browser: $(BROWSER_DEPS) ## install what the browser tests use (chromium from Debian, axe-core from npm)
+
+teams-package: $(VENV)/.stamp ## build the Teams app package (needs HOK_TEAMS_APP_ID) into dist/
+	@$(PY) -m actions.teams_package --out dist/hok-assistenten-teams.zip
+
 lint: $(VENV)/.stamp ## ruff, formatting and mypy
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
@@ -79,7 +93,7 @@ validate: $(RASA_VENV)/.stamp $(NLU_LOOKUP) ## rasa data validate
 rasa-test: train ## Rasa conversation tests (bot/tests)
 	@cd bot && $(RASA) test core --stories tests --model models --out results/core --fail-on-prediction-errors
 
-test: build lint validate rasa-test ## lint, unit, integration and conversation tests (what CI runs)
+test: build browser lint validate rasa-test ## lint, unit, integration, browser and conversation tests (what CI runs)
 	@$(PY) -m pytest -q
 
 bench: build ## retrieval recall, NLU cross-validation, answer pass rate and latency
@@ -88,4 +102,4 @@ bench: build ## retrieval recall, NLU cross-validation, answer pass rate and lat
 clean: ## remove build output (not the environments)
 	rm -rf index/build bot/models bot/results
 
-.PHONY: help env model index nlu-lookup sources train build run lint validate rasa-test test bench clean
+.PHONY: help env model index nlu-lookup sources train build browser teams-package run lint validate rasa-test test bench clean

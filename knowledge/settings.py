@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,27 @@ class Settings(BaseSettings):
     knowledge_host: str = "127.0.0.1"
     knowledge_port: int = 5055
     max_message_chars: int = 2000
+
+    # Web chat widget: origins (scheme://host[:port]) allowed to embed it from another site.
+    # Empty: same origin only. From the environment as JSON, e.g. '["https://intranet.example.se"]'.
+    cors_origins: list[str] = []
+    max_feedback_chars: int = 4000
+
+    # Microsoft Teams (Bot Framework). The channel is enabled only when both id and password are set.
+    teams_app_id: str = ""
+    teams_app_password: SecretStr = SecretStr("")
+    teams_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    teams_token_url: str = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+    # The Teams app package (`make teams-package`).
+    teams_app_version: str = "1.0.0"
+    teams_developer_name: str = "HÖK-assistenten"
+    teams_website_url: str = "https://example.invalid/hok-assistenten"
+    teams_privacy_url: str = "https://example.invalid/hok-assistenten/integritet"
+    teams_terms_url: str = "https://example.invalid/hok-assistenten/villkor"
+
+    @property
+    def teams_enabled(self) -> bool:
+        return bool(self.teams_app_id and self.teams_app_password.get_secret_value())
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,9 @@ from knowledge.settings import PROJECT_ROOT
 RASA = os.environ.get("HOK_RASA_BIN", str(PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"))
 RASA_MODEL = PROJECT_ROOT / "bot" / "models" / "hok.tar.gz"
 ASK_BOT = PROJECT_ROOT.parent / "shared" / "eval" / "ask_bot.py"
+# Ports of the test servers; override to run two test sessions side by side.
+RASA_PORT = int(os.environ.get("HOK_TEST_RASA_PORT", "16005"))
+KNOWLEDGE_PORT = int(os.environ.get("HOK_TEST_KNOWLEDGE_PORT", "16055"))
 
 
 class Client:
@@ -72,7 +75,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     assert RASA_MODEL.exists(), "no trained Rasa model: run `make train`"
     tmp = tmp_path_factory.mktemp("servers")
     env = {"HOK_DATABASE_URL": f"sqlite:///{tmp / 'knowledge.db'}"}
-    with running(RASA, 16005, 16055, tracker_db=tmp / "tracker.db", env=env, log_dir=tmp) as s:
+    with running(RASA, RASA_PORT, KNOWLEDGE_PORT, tracker_db=tmp / "tracker.db", env=env, log_dir=tmp) as s:
         yield Client(s.rasa_url, s.knowledge_url, env["HOK_DATABASE_URL"])
 
 
