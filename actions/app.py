@@ -1,25 +1,31 @@
-"""The knowledge service: Rasa's action webhook, the chat page and its proxy, the answer API."""
+"""The knowledge service: Rasa's action webhook, the chat page, widget and proxy, the answer API.
+
+What users write is cleared of personal identity numbers (knowledge.redact) here, before it is
+forwarded to Rasa or stored as feedback."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import (
     ActionExecutionRejection,
     ActionMissingDomainException,
     ActionNotFoundException,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions import templates
@@ -33,17 +39,48 @@ from actions.structured import (
 )
 from index.service import SearchEngine
 from index.store import StaleIndexError
+from knowledge.answer import AnswerKind
+from knowledge.feedback import FeedbackSource, FeedbackStore, Rating
 from knowledge.inbox import Inbox
+from knowledge.redact import redact
 from knowledge.registry import DesignationStore, get_register
 from knowledge.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+CONVERSATION_ID = r"^[\w\-.:]+$"
+MAX_FEEDBACK_SOURCES = 20
+
+
+def _well_formed(text: str) -> str:
+    """Lone UTF-16 surrogates (valid as JSON escapes, not as text) become U+FFFD; as they are,
+    they could not be encoded to forward or store the text."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+Text = Annotated[str, AfterValidator(_well_formed)]
+ConversationId = Annotated[str, Field(min_length=1, max_length=128, pattern=CONVERSATION_ID)]
 
 
 class ChatTurn(BaseModel):
-    sender: str = Field(min_length=1, max_length=128, pattern=r"^[\w\-.:]+$")
-    message: str
+    sender: ConversationId
+    message: Text
+
+
+class FeedbackSourceIn(BaseModel):
+    doc: Text
+    title: Text = ""
+    section: Text = ""  # other keys of the answer payload's sources (excerpt) are ignored
+
+
+class FeedbackIn(BaseModel):
+    conversation: ConversationId
+    question: Text
+    answer: Text
+    kind: AnswerKind
+    sources: list[FeedbackSourceIn] = []
+    rating: Rating
+    comment: Text | None = None
 
 
 class Question(BaseModel):
@@ -52,6 +89,36 @@ class Question(BaseModel):
 
 def _swedish_error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message})
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _invalid_feedback(exc: ValidationError) -> JSONResponse:
+    """A Swedish explanation naming the fields that are wrong."""
+    fields = dict.fromkeys(str(e["loc"][0]) for e in exc.errors() if e["loc"])
+    named = [templates.FEEDBACK_FIELDS[f] for f in fields if f in templates.FEEDBACK_FIELDS]
+    if not named:
+        return _swedish_error(422, templates.FEEDBACK_NOT_AN_OBJECT)
+    return _swedish_error(422, templates.FEEDBACK_INVALID.format(fields=", ".join(named)))
+
+
+def _oversized_feedback(feedback: FeedbackIn, limit: int) -> JSONResponse | None:
+    """413 when a text or the list of sources is beyond its limit, else None."""
+    if len(feedback.sources) > MAX_FEEDBACK_SOURCES:
+        return _swedish_error(413, templates.FEEDBACK_TOO_MANY_SOURCES.format(limit=MAX_FEEDBACK_SOURCES))
+    texts = {
+        "question": [feedback.question],
+        "answer": [feedback.answer],
+        "comment": [feedback.comment or ""],
+        "sources": [t for s in feedback.sources for t in (s.doc, s.title, s.section)],
+    }
+    for field, values in texts.items():
+        if any(len(v) > limit for v in values):
+            return _swedish_error(413, templates.FEEDBACK_TOO_LONG[field].format(limit=limit))
+    return None
 
 
 def create_app(settings: Settings | None = None, engine: SearchEngine | None = None) -> FastAPI:
@@ -69,6 +136,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     executor.register_action(ValidateAreaForm(register, coordinators.asks_about_the_role))
     executor.register_action(ActionAnswerCoordinator(coordinators))
     executor.register_action(ActionCheckMobileTeam())
+    feedback_store = FeedbackStore(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,6 +148,16 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
 
     app = FastAPI(title="HÖK-assistenten, kunskapstjänst", lifespan=lifespan)
     app.state.settings = settings
+    # The widget embedded on other origins (an intranet page); none by default: same origin only.
+    origins = [o.strip().rstrip("/") for o in settings.cors_origins if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            max_age=600,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -124,6 +202,14 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     async def chat_page() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/widget.js")
+    async def widget_script() -> FileResponse:
+        return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8")
+
+    @app.get("/widget.css")
+    async def widget_style() -> FileResponse:
+        return FileResponse(STATIC / "widget.css", media_type="text/css; charset=utf-8")
+
     @app.post("/chat")
     async def chat(turn: ChatTurn, request: Request) -> JSONResponse:
         message = turn.message.strip()
@@ -131,16 +217,50 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
             return _swedish_error(422, templates.EMPTY_MESSAGE)
         if len(message) > settings.max_message_chars:
             return _swedish_error(413, templates.MESSAGE_TOO_LONG.format(limit=settings.max_message_chars))
+        redacted = redact(message)
+        if redacted.count:
+            log.info("%d personal identity number(s) redacted from a chat message", redacted.count)
         client: httpx.AsyncClient = request.app.state.rasa
         try:
             response = await client.post(
-                "/webhooks/rest/webhook", json={"sender": turn.sender, "message": message}
+                "/webhooks/rest/webhook", json={"sender": turn.sender, "message": redacted.text}
             )
             response.raise_for_status()
-        except httpx.HTTPError as exc:
-            log.warning("Rasa unreachable: %s", exc)
+            replies = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("Rasa unreachable or answered nonsense: %s", exc)
             return _swedish_error(503, templates.ASSISTANT_UNREACHABLE)
-        return JSONResponse(response.json())
+        return JSONResponse(replies)
+
+    @app.post("/api/feedback", status_code=201)
+    async def api_feedback(request: Request) -> JSONResponse:
+        if not _is_json(request.headers.get("content-type", "")):
+            return _swedish_error(415, templates.FEEDBACK_NOT_JSON)
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, RecursionError):  # not JSON, not text at all, or nested beyond reason
+            return _swedish_error(400, templates.BAD_REQUEST)
+        try:
+            feedback = FeedbackIn.model_validate(body)
+        except ValidationError as exc:
+            return _invalid_feedback(exc)
+        if oversized := _oversized_feedback(feedback, settings.max_feedback_chars):
+            return oversized
+        try:
+            item = await asyncio.to_thread(
+                feedback_store.add,
+                conversation=feedback.conversation,
+                question=feedback.question,
+                answer=feedback.answer,
+                kind=feedback.kind,
+                sources=[FeedbackSource(s.doc, s.title, s.section) for s in feedback.sources],
+                rating=feedback.rating,
+                comment=feedback.comment,
+            )
+        except SQLAlchemyError as exc:
+            log.error("feedback not stored: %s", exc)
+            return _swedish_error(503, templates.FEEDBACK_UNAVAILABLE)
+        return JSONResponse(status_code=201, content={"id": item.id, "status": templates.FEEDBACK_SAVED})
 
     @app.post("/api/answer")
     async def api_answer(q: Question) -> dict[str, Any]:

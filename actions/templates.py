@@ -36,6 +36,29 @@ HTTP_ERRORS = {
     405: "Metoden stöds inte här.",
 }
 
+# Feedback on answers (the chat widget's thumbs up and down), POST /api/feedback.
+FEEDBACK_SAVED = "sparad"
+FEEDBACK_NOT_JSON = "Återkopplingen ska skickas som JSON (Content-Type: application/json)."
+FEEDBACK_NOT_AN_OBJECT = "Återkopplingen kunde inte tolkas. Skicka ett JSON-objekt."
+FEEDBACK_INVALID = "Återkopplingen kunde inte tolkas. Kontrollera {fields}."
+FEEDBACK_FIELDS = {
+    "conversation": "samtals-id (conversation: 1–128 tecken, bokstäver, siffror och - _ . :)",
+    "question": "frågan (question: text)",
+    "answer": "svaret (answer: text)",
+    "kind": "svarstypen (kind: registry, rule, passage, curated, clarify eller abstain)",
+    "sources": "källorna (sources: en lista med doc, title och section)",
+    "rating": "betyget (rating: up eller down)",
+    "comment": "kommentaren (comment: text eller null)",
+}
+FEEDBACK_TOO_LONG = {
+    "question": "Frågan är för lång för att sparas (högst {limit} tecken).",
+    "answer": "Svaret är för långt för att sparas (högst {limit} tecken).",
+    "comment": "Kommentaren är för lång. Skriv högst {limit} tecken.",
+    "sources": "En källa har för lång text för att sparas (högst {limit} tecken).",
+}
+FEEDBACK_TOO_MANY_SOURCES = "Återkopplingen har för många källor. Skicka högst {limit}."
+FEEDBACK_UNAVAILABLE = "Återkopplingen kunde inte sparas just nu. Försök igen om en stund."
+
 
 def source_line(title: str, section: str) -> str:
     return SOURCE_LINE.format(title=title, section=SOURCE_SECTION.format(section=section) if section else "")

@@ -1,6 +1,7 @@
 """Command line for the process lead (processledare).
 
     python -m knowledge inbox [--status new]          questions users passed on
+    python -m knowledge feedback [--limit 50]         users' ratings of answers, newest first
     python -m knowledge areas [--region skane]        the register of areas
     python -m knowledge designation set|list|remove|export|import|history ...   GSA/KSA per area
 
@@ -16,6 +17,7 @@ from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from knowledge.feedback import RATING_LABELS, Feedback, FeedbackStore
 from knowledge.inbox import Inbox
 from knowledge.registry import cli as registry_cli
 from knowledge.registry.areas import RegisterError
@@ -44,12 +46,42 @@ class SwedishArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"fel: {message}\n")
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _one_line(text: str, limit: int | None = None) -> str:
+    line = " ".join(text.split())
+    return line if limit is None or len(line) <= limit else line[: limit - 1] + "…"
+
+
+def feedback_line(item: Feedback) -> str:
+    """One tab-separated line: id, time (UTC), rating, kind, question, answer, sources, comment."""
+    return "\t".join(
+        (
+            str(item.id),
+            f"{item.created_at:%Y-%m-%d %H:%M}",
+            RATING_LABELS[item.rating],
+            item.kind.value,
+            _one_line(item.question),
+            _one_line(item.answer, 80),
+            ",".join(s.doc for s in item.sources) or "-",
+            _one_line(item.comment or ""),
+        )
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = SwedishArgumentParser(prog="python -m knowledge", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=None, help="kunskapsdatabasen (standard: HOK_DATABASE_URL)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     inbox = sub.add_parser("inbox", help="list the questions users passed on")
     inbox.add_argument("--status", default=None)
+    feedback = sub.add_parser("feedback", help="list users' ratings of answers, newest first")
+    feedback.add_argument("--limit", type=positive_int, default=50, help="högst så många (standard: 50)")
     registry_cli.add_commands(sub)
     return parser
 
@@ -63,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
             for item in items:
                 print(f"{item.id}\t{item.asked_at:%Y-%m-%d %H:%M}\t{item.status}\t{item.question}")
             print(f"{len(items)} frågor", file=sys.stderr)
+            return 0
+        if args.command == "feedback":
+            ratings = FeedbackStore(database_url).list(args.limit)
+            for rating in ratings:
+                print(feedback_line(rating))
+            print(f"{len(ratings)} återkopplingar", file=sys.stderr)
             return 0
         return registry_cli.run(args, database_url)
     except RegisterError as error:

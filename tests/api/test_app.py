@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import socket
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from actions.app import create_app
 from index.service import SearchEngine
+from knowledge.feedback import FeedbackSource, FeedbackStore
 from knowledge.inbox import Inbox
 from knowledge.settings import Settings
 from tests.conftest import FICTITIOUS_DOC, FakeEmbedder
@@ -121,10 +125,14 @@ def test_answer_and_search_api(client):
     assert client.post("/api/answer", json={"q": 1}).status_code == 422
 
 
-def test_chat_page_is_swedish_and_renders_text_safely(client):
-    r = client.get("/")
-    assert r.status_code == 200 and '<html lang="sv">' in r.text
-    assert "textContent" in r.text and "innerHTML" not in r.text
+def test_demo_page_is_swedish_and_embeds_the_widget_which_renders_text_safely(client):
+    page = client.get("/")
+    assert page.status_code == 200 and 'lang="sv"' in page.text and "widget.js" in page.text
+    script = client.get("/widget.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "textContent" in script.text and "innerHTML" not in script.text
+    style = client.get("/widget.css")
+    assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
 
 
 def test_health_reports_the_index(client):
@@ -236,3 +244,300 @@ def test_a_new_question_while_a_criterion_is_pending_is_answered_as_a_question(c
 def test_dont_know_with_no_pending_question_says_what_it_can_do(client, tracker_call):
     body = client.post("/webhook", json=tracker_call("vet inte", intent="unsure")).json()
     assert body["responses"][0]["text"].startswith("Jag är inte säker på vad du svarar på")
+
+
+# The chat proxy: personal identity numbers never reach Rasa; malformed bodies get a Swedish 4xx.
+
+
+@contextlib.contextmanager
+def _rasa_replaced(client, handler):
+    """Rasa's REST channel stood in for by an in-process transport, within the block."""
+    fake = httpx.AsyncClient(base_url="http://rasa.test", transport=httpx.MockTransport(handler))
+    original, client.app.state.rasa = client.app.state.rasa, fake
+    try:
+        yield
+    finally:
+        client.app.state.rasa = original
+
+
+@pytest.fixture
+def fake_rasa(client):
+    """A stand-in for Rasa's REST channel; the request bodies it received."""
+    received: list[dict] = []
+
+    def rest_channel(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        received.append(body)
+        return httpx.Response(200, json=[{"recipient_id": body["sender"], "text": "Hej!"}])
+
+    with _rasa_replaced(client, rest_channel):
+        yield received
+
+
+def test_chat_forwards_the_message_with_personal_numbers_redacted(client, fake_rasa):
+    r = client.post(
+        "/chat", json={"sender": "u1", "message": "  Gäller HÖK för 19850709-9805 och 701063-2391?  "}
+    )
+    assert r.status_code == 200
+    assert r.json() == [{"recipient_id": "u1", "text": "Hej!"}]
+    assert fake_rasa == [
+        {
+            "sender": "u1",
+            "message": "Gäller HÖK för [personnummer borttaget] och [samordningsnummer borttaget]?",
+        }
+    ]
+
+
+def test_chat_forwards_ordinary_numbers_unchanged(client, fake_rasa):
+    message = "Gäller rutinen från 2024-04-30? Ring 08-123 456 78, 4 av 6 kriterier."
+    assert client.post("/chat", json={"sender": "u1", "message": message}).status_code == 200
+    assert fake_rasa[-1]["message"] == message
+
+
+def test_chat_forwards_lone_surrogates_as_replacement_characters(client, fake_rasa):
+    body = b'{"sender": "u1", "message": "hej \\ud800 d\\u00e5"}'
+    r = client.post("/chat", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and fake_rasa[-1]["message"] == "hej \ufffd då"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [httpx.Response(500, text="Internal Server Error"), httpx.Response(200, text="<html>not json")],
+    ids=["error", "not-json"],
+)
+def test_chat_is_unavailable_in_swedish_when_rasa_answers_nonsense(client, reply):
+    with _rasa_replaced(client, lambda _: reply):
+        r = client.post("/chat", json={"sender": "u1", "message": "Hur följs HÖK upp?"})
+    assert r.status_code == 503 and r.json()["detail"].startswith("Assistenten går inte att nå")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"sender": 1, "message": "hej"}',
+        b'{"sender": "u1", "message": 5}',
+        b'{"sender": "u1", "message": null}',
+        b'{"sender": "u1", "message": ["hej"]}',
+        b'{"sender": "u1", "message": {"text": "hej"}}',
+        b'{"sender": "u1"}',
+        b'{"message": "hej"}',
+        b"{}",
+        b"[]",
+        b'"hej"',
+        b"42",
+        b"null",
+        json.dumps({"sender": "a" * 10_000, "message": "hej"}).encode(),
+        json.dumps({"sender": "", "message": "hej"}).encode(),
+        json.dumps({"sender": "u 1", "message": "hej"}).encode(),
+        bytes(range(256)),
+        b"\x00\x01\x02",
+        b'{"sender": "u1", "message": "hej"',
+        b"[" * 100_000,
+    ],
+    ids=lambda b: b[:24].decode("latin-1"),
+)
+def test_chat_answers_malformed_bodies_with_a_swedish_4xx(client, fake_rasa, body):
+    r = client.post("/chat", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code in (400, 422)
+    assert r.json() == {"detail": "Förfrågan kunde inte tolkas."}
+    assert fake_rasa == []
+
+
+# CORS: only the configured origins of an embedding page.
+
+INTRANET = "https://intranet.example.se"
+
+
+@pytest.fixture(scope="module")
+def cors_client(client):
+    """The same service with one allowed origin (configured with a trailing slash)."""
+    settings = client.app.state.settings.model_copy(update={"cors_origins": [f"{INTRANET}/"]})
+    engine = SearchEngine(settings)
+    engine.__dict__["embedder"] = FakeEmbedder()
+    with TestClient(create_app(settings, engine)) as c:
+        yield c
+
+
+def _preflight(c: TestClient, origin: str, path: str = "/chat"):
+    return c.options(
+        path,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+
+
+def test_an_allowed_origin_may_embed_the_widget(cors_client):
+    for path in ("/chat", "/api/feedback"):
+        pre = _preflight(cors_client, INTRANET, path)
+        assert pre.status_code == 200
+        assert pre.headers["access-control-allow-origin"] == INTRANET
+        assert "POST" in pre.headers["access-control-allow-methods"]
+        assert "content-type" in pre.headers["access-control-allow-headers"].lower()
+    post = cors_client.post("/chat", json={"sender": "u1", "message": "hej"}, headers={"Origin": INTRANET})
+    assert post.status_code == 503  # Rasa is not running here; the browser may still read why
+    assert post.headers["access-control-allow-origin"] == INTRANET
+    saved = cors_client.post("/api/feedback", json=FEEDBACK, headers={"Origin": INTRANET})
+    assert saved.status_code == 201 and saved.headers["access-control-allow-origin"] == INTRANET
+    health = cors_client.get("/health", headers={"Origin": INTRANET})
+    assert health.headers.get("access-control-allow-origin") == INTRANET
+
+
+def test_a_foreign_origin_gets_no_cors_headers(cors_client):
+    pre = _preflight(cors_client, "https://elak.example.com")
+    assert pre.status_code == 400 and "access-control-allow-origin" not in pre.headers
+    post = cors_client.post(
+        "/chat", json={"sender": "u1", "message": "hej"}, headers={"Origin": "https://elak.example.com"}
+    )
+    assert "access-control-allow-origin" not in post.headers
+
+
+def test_no_cors_headers_by_default(client):
+    pre = _preflight(client, INTRANET)
+    assert pre.status_code == 405 and "access-control-allow-origin" not in pre.headers
+    post = client.post("/chat", json={"sender": "u1", "message": "hej"}, headers={"Origin": INTRANET})
+    assert "access-control-allow-origin" not in post.headers
+
+
+# Feedback on answers.
+
+FEEDBACK = {
+    "conversation": "c0ffee-1",
+    "question": "Hur följs HÖK upp?",
+    "answer": "Parterna följer upp överenskommelsen varje år.",
+    "kind": "passage",
+    "sources": [
+        {"doc": "testdok", "title": "Fiktiv testöverenskommelse", "section": "Syfte", "excerpt": "…"}
+    ],
+    "rating": "up",
+    "comment": "Tydligt svar",
+}
+
+
+def _feedback_store(client) -> FeedbackStore:
+    return FeedbackStore(client.app.state.settings.database_url)
+
+
+def test_feedback_is_stored(client):
+    r = client.post("/api/feedback", json=FEEDBACK)
+    assert r.status_code == 201
+    body = r.json()
+    assert body == {"id": body["id"], "status": "sparad"} and isinstance(body["id"], int)
+    stored = _feedback_store(client).list(1)[0]
+    assert stored.id == body["id"]
+    assert (stored.conversation, stored.question, stored.answer) == (
+        "c0ffee-1",
+        FEEDBACK["question"],
+        FEEDBACK["answer"],
+    )
+    assert stored.kind == "passage" and stored.rating == "up" and stored.comment == "Tydligt svar"
+    assert stored.sources == (FeedbackSource("testdok", "Fiktiv testöverenskommelse", "Syfte"),)
+
+
+def test_feedback_without_sources_or_comment_is_stored(client):
+    body = {**FEEDBACK, "kind": "abstain", "sources": [], "rating": "down", "comment": None}
+    assert client.post("/api/feedback", json=body).status_code == 201
+    stored = _feedback_store(client).list(1)[0]
+    assert stored.sources == () and stored.comment is None and stored.rating == "down"
+    del body["comment"]
+    assert client.post("/api/feedback", json=body).status_code == 201
+
+
+def test_feedback_is_stored_with_personal_numbers_redacted(client):
+    body = {
+        **FEEDBACK,
+        "question": "Vem är GSA för 19850709-9805?",
+        "comment": "Fel, samordningsnumret 701063-2391 gäller",
+    }
+    assert client.post("/api/feedback", json=body).status_code == 201
+    stored = _feedback_store(client).list(1)[0]
+    assert stored.question == "Vem är GSA för [personnummer borttaget]?"
+    assert stored.comment == "Fel, samordningsnumret [samordningsnummer borttaget] gäller"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"conversation": ""}, "samtals-id"),
+        ({"conversation": "a" * 129}, "samtals-id"),
+        ({"conversation": "<script>"}, "samtals-id"),
+        ({"conversation": None}, "samtals-id"),
+        ({"question": 42}, "frågan"),
+        ({"answer": ["svar"]}, "svaret"),
+        ({"kind": "guess"}, "svarstypen"),
+        ({"kind": None}, "svarstypen"),
+        ({"sources": "testdok"}, "källorna"),
+        ({"sources": [{"title": "utan doc"}]}, "källorna"),
+        ({"sources": [{"doc": 1}]}, "källorna"),
+        ({"sources": ["testdok"]}, "källorna"),
+        ({"rating": "meh"}, "betyget"),
+        ({"rating": 1}, "betyget"),
+        ({"comment": 5}, "kommentaren"),
+    ],
+)
+def test_invalid_feedback_is_refused_in_swedish_and_not_stored(client, change, field):
+    before = len(_feedback_store(client).list(1000))
+    r = client.post("/api/feedback", json={**FEEDBACK, **change})
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("Återkopplingen kunde inte tolkas. Kontrollera ")
+    assert field in r.json()["detail"]
+    assert len(_feedback_store(client).list(1000)) == before
+
+
+@pytest.mark.parametrize("missing", ["conversation", "question", "answer", "kind", "rating"])
+def test_feedback_missing_a_field_names_it(client, missing):
+    body = {k: v for k, v in FEEDBACK.items() if k != missing}
+    r = client.post("/api/feedback", json=body)
+    assert r.status_code == 422 and f"({missing}:" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        (b"[]", 422, "Återkopplingen kunde inte tolkas. Skicka ett JSON-objekt."),
+        (b'"up"', 422, "Återkopplingen kunde inte tolkas. Skicka ett JSON-objekt."),
+        (b"null", 422, "Återkopplingen kunde inte tolkas. Skicka ett JSON-objekt."),
+        (b"\xff\xfe\x00 binary", 400, "Förfrågan kunde inte tolkas."),
+        (b'{"conversation": "c1"', 400, "Förfrågan kunde inte tolkas."),
+        (b"[" * 100_000, 400, "Förfrågan kunde inte tolkas."),
+        (b"", 400, "Förfrågan kunde inte tolkas."),
+    ],
+)
+def test_feedback_that_is_no_json_object_is_refused_in_swedish(client, body, status, detail):
+    r = client.post("/api/feedback", content=body, headers={"Content-Type": "application/json"})
+    assert (r.status_code, r.json()) == (status, {"detail": detail})
+
+
+def test_feedback_must_be_sent_as_json(client):
+    r = client.post("/api/feedback", content=json.dumps(FEEDBACK), headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415 and "application/json" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        ({"question": "x" * 4001}, "Frågan är för lång för att sparas (högst 4000 tecken)."),
+        ({"answer": "x" * 4001}, "Svaret är för långt för att sparas (högst 4000 tecken)."),
+        ({"comment": "x" * 4001}, "Kommentaren är för lång. Skriv högst 4000 tecken."),
+        (
+            {"sources": [{"doc": "d", "title": "x" * 4001, "section": ""}]},
+            "En källa har för lång text för att sparas (högst 4000 tecken).",
+        ),
+        (
+            {"sources": [FEEDBACK["sources"][0]] * 21},
+            "Återkopplingen har för många källor. Skicka högst 20.",
+        ),
+    ],
+)
+def test_oversized_feedback_is_refused_in_swedish_and_not_stored(client, change, detail):
+    before = len(_feedback_store(client).list(1000))
+    r = client.post("/api/feedback", json={**FEEDBACK, **change})
+    assert (r.status_code, r.json()) == (413, {"detail": detail})
+    assert len(_feedback_store(client).list(1000)) == before
+
+
+def test_feedback_at_the_limits_is_stored(client):
+    body = {**FEEDBACK, "comment": "x" * 4000, "sources": [FEEDBACK["sources"][0]] * 20}
+    assert client.post("/api/feedback", json=body).status_code == 201
