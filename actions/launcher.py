@@ -156,14 +156,22 @@ def running(
         credentials = credentials_file(settings, Path(tmp))
         k_log = (logs / "knowledge.log").open("wb")
         r_log = (logs / "rasa.log").open("wb")
+        # Rasa runs in bot/, so a relative path to its executable is resolved here first.
+        rasa_bin = str(Path(rasa).resolve()) if Path(rasa).exists() else rasa
         knowledge = subprocess.Popen(
             [sys.executable, "-m", "actions"], cwd=PROJECT_ROOT, env=knowledge_env, stdout=k_log, stderr=k_log
         )
-        rasa_proc = subprocess.Popen(
-            [rasa, "run", "--model", "models", "--endpoints", str(endpoints), "--credentials",
-             str(credentials), "--port", str(rasa_port), "--interface", "127.0.0.1"],
-            cwd=BOT_DIR, env=rasa_environment(base_env, settings), stdout=r_log, stderr=r_log,
-        )  # fmt: skip
+        try:
+            rasa_proc = subprocess.Popen(
+                [rasa_bin, "run", "--model", "models", "--endpoints", str(endpoints), "--credentials",
+                 str(credentials), "--port", str(rasa_port), "--interface", "127.0.0.1"],
+                cwd=BOT_DIR, env=rasa_environment(base_env, settings), stdout=r_log, stderr=r_log,
+            )  # fmt: skip
+        except OSError:
+            _stop(knowledge)
+            k_log.close()
+            r_log.close()
+            raise
         try:
             wait_for(f"{knowledge_url}/health", 180, knowledge, "knowledge service")
             wait_for(f"{rasa_url}/webhooks/rest/", 180, rasa_proc, "Rasa server")
@@ -207,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             with contextlib.suppress(KeyboardInterrupt):
                 while True:
                     time.sleep(1)
-    except RuntimeError as exc:
+    except (RuntimeError, OSError) as exc:
         print(f"start failed: {exc}. See {log_dir}.", file=sys.stderr)
         return 1
     return 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pytest
 import yaml
 
 from actions.launcher import (
@@ -12,6 +14,7 @@ from actions.launcher import (
     Servers,
     credentials_file,
     rasa_environment,
+    running,
     settings_for,
     teams_status,
 )
@@ -67,3 +70,22 @@ def test_the_status_line_names_the_messaging_endpoint():
     assert "https://<publik värd>/webhooks/teams/webhook" in teams_status(on)
     assert "på" in teams_status(on)
     assert "av" in teams_status(Servers("http://127.0.0.1:5005", "http://127.0.0.1:5055"))
+
+
+def _processes_with(variable: str) -> list[int]:
+    """Live processes whose environment holds ``variable`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and variable.encode() in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_missing_rasa_executable_stops_the_knowledge_service_too(tmp_path):
+    with pytest.raises(OSError), running(str(tmp_path / "no-rasa"), 16495, 16496, log_dir=tmp_path):
+        pass
+    assert (tmp_path / "knowledge.log").exists()  # the knowledge service had been started
+    assert _processes_with("HOK_KNOWLEDGE_PORT=16496") == []  # and is stopped, not left running

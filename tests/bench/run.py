@@ -4,7 +4,8 @@
 2. the abstention rule on labelled answerable and off-topic questions (in process);
 3. Rasa NLU cross-validation (intent F1, area entity F1 per extractor), unless --skip-nlu;
 4. the dev set through the running bot with ../shared/eval/ask_bot.py (pass line), and
-   per-turn latency over REST (median/p95) over repeated dev questions.
+   per-turn latency (median/p95) over repeated dev questions, over Rasa's REST channel and
+   through the widget's /chat proxy.
 
     python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--rounds 4]
 """
@@ -51,15 +52,14 @@ def nlu_cross_validation(rasa: str, out: Path) -> dict[str, float]:
     return figures
 
 
-def rest_latency(rasa_url: str, rounds: int) -> dict[str, float]:
+def turn_latency(url: str, rounds: int, label: str) -> dict[str, float]:
+    """Median and p95 of one chat turn posted to ``url`` (Rasa's REST channel or the /chat proxy)."""
     questions = [t for c in load_cases() for t in c.turns]
     took = []
     for _ in range(rounds):
         for q in questions:
             body = json.dumps({"sender": uuid.uuid4().hex, "message": q}).encode()
-            req = urllib.request.Request(
-                f"{rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-            )
+            req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
             start = time.perf_counter()
             with urllib.request.urlopen(req, timeout=60) as resp:
                 resp.read()
@@ -70,7 +70,7 @@ def rest_latency(rasa_url: str, rounds: int) -> dict[str, float]:
         "latency_p95_ms": took[min(len(took) - 1, round(0.95 * (len(took) - 1)))] * 1000,
     }
     print(
-        f"REST turn latency over {len(took)} turns: median {figures['latency_median_ms']:.0f} ms, "
+        f"{label} turn latency over {len(took)} turns: median {figures['latency_median_ms']:.0f} ms, "
         f"p95 {figures['latency_p95_ms']:.0f} ms"
     )
     return figures
@@ -98,7 +98,8 @@ def main() -> int:
             )  # fmt: skip
             print("dev set through the bot (ask_bot.py):")
             print("\n".join("  " + line for line in dev.stdout.strip().splitlines()))
-            rest_latency(servers.rasa_url, args.rounds)
+            turn_latency(f"{servers.rasa_url}/webhooks/rest/webhook", args.rounds, "Rasa REST")
+            turn_latency(f"{servers.knowledge_url}/chat", args.rounds, "Widget /chat (proxy + redaction)")
     return 0
 
 
