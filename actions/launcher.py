@@ -184,6 +184,10 @@ def running(
             r_log.close()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def teams_status(servers: Servers) -> str:
     if servers.teams_webhook:
         return (
@@ -207,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     print("==> starting the knowledge service and the Rasa server (logs in .var/logs/) …", flush=True)
+    # A service manager stops with SIGTERM: treat it as Ctrl-C, so both servers are stopped too.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         with running(args.rasa, args.rasa_port, args.knowledge_port, log_dir=log_dir) as servers:
             print(f"\nHÖK-assistenten är igång. Öppna chatten: {servers.knowledge_url}/", flush=True)
