@@ -161,24 +161,20 @@ def running(
         knowledge = subprocess.Popen(
             [sys.executable, "-m", "actions"], cwd=PROJECT_ROOT, env=knowledge_env, stdout=k_log, stderr=k_log
         )
+        rasa_proc: subprocess.Popen[bytes] | None = None
         try:
             rasa_proc = subprocess.Popen(
                 [rasa_bin, "run", "--model", "models", "--endpoints", str(endpoints), "--credentials",
                  str(credentials), "--port", str(rasa_port), "--interface", "127.0.0.1"],
                 cwd=BOT_DIR, env=rasa_environment(base_env, settings), stdout=r_log, stderr=r_log,
             )  # fmt: skip
-        except OSError:
-            _stop(knowledge)
-            k_log.close()
-            r_log.close()
-            raise
-        try:
             wait_for(f"{knowledge_url}/health", 180, knowledge, "knowledge service")
             wait_for(f"{rasa_url}/webhooks/rest/", 180, rasa_proc, "Rasa server")
             wait_for_model(rasa_url, 180, rasa_proc)
             yield Servers(rasa_url, knowledge_url, teams_webhook)
         finally:
-            _stop(rasa_proc)
+            if rasa_proc is not None:
+                _stop(rasa_proc)
             _stop(knowledge)
             k_log.close()
             r_log.close()

@@ -30,6 +30,7 @@ from actions.constants import (
 )
 from actions.coordinators import REGION_SKANE, Coordinators
 from actions.reply import send_answer
+from actions.sources import FollowUp
 from knowledge.answer import Answer, AnswerKind
 from knowledge.eligibility import Assessment, assess
 from knowledge.registry import Register, Resolution
@@ -137,8 +138,11 @@ class ActionAnswerCoordinator(Action):
         resolution = resolution_for(
             register, tracker.get_slot(SLOT_AREA), tracker.get_slot(SLOT_AREA_MATCHED)
         )
-        about_the_role = self.coordinators.asks_about_the_role(message.get("text") or "")
-        if resolution is None and intent in _INTENT_ROLES and about_the_role:
+        if (
+            resolution is None
+            and intent in _INTENT_ROLES
+            and self.coordinators.asks_about_the_role(message.get("text") or "")
+        ):
             return [FollowupAction(ACTION_ANSWER_FROM_SOURCES)]
         if role not in ("gsa", "ksa"):
             answer = _what_about(resolution)
@@ -203,7 +207,7 @@ def mobile_team_events(turn: mobile_team.Turn) -> list[dict[str, Any]]:
     ]
 
 
-def pending_criterion_reply(tracker: Tracker) -> tuple[Answer | None, list[dict[str, Any]]] | None:
+def pending_criterion_reply(tracker: Tracker) -> FollowUp | None:
     """A reply to a pending mobile care team question: the next answer and its slot events.
 
     None when no question is pending; ``(None, events)`` when the message is not a reply to it

@@ -6,6 +6,7 @@ first use, never at import time, and the tables of every model imported so far a
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from functools import cache
 from pathlib import Path
@@ -49,3 +50,8 @@ def _engine(url: str) -> Engine:
             return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     return create_engine(url)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time in UTC: SQLite keeps no time zone, and every time is stored in UTC."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

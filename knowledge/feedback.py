@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge.answer import AnswerKind
-from knowledge.db import Base, engine_for
+from knowledge.db import Base, as_utc, engine_for
 from knowledge.redact import redact_text
 
 MAX_CONVERSATION_CHARS = 128
@@ -128,12 +128,9 @@ def _source(data: Any) -> FeedbackSource:
 
 
 def _item(row: FeedbackRow) -> Feedback:
-    created_at = row.created_at
-    if created_at.tzinfo is None:  # SQLite keeps no time zone; everything is stored in UTC
-        created_at = created_at.replace(tzinfo=dt.UTC)
     return Feedback(
         id=row.id,
-        created_at=created_at,
+        created_at=as_utc(row.created_at),
         conversation=row.conversation,
         question=row.question,
         answer=row.answer,

@@ -21,7 +21,7 @@ from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.db import Base, engine_for
+from knowledge.db import Base, as_utc, engine_for
 from knowledge.registry.areas import Register, get_register
 from knowledge.registry.designation_files import (
     FIELDS,
@@ -291,7 +291,7 @@ class DesignationStore:
             unit=_optional(designation.unit, "Enhet (unit)"),
             contact=_optional(designation.contact, "Kontakt (contact)"),
             recorded_by=_required(designation.recorded_by, "Registrerad av (recorded_by)"),
-            recorded_at=_utc(designation.recorded_at),
+            recorded_at=as_utc(designation.recorded_at),
             note=_optional(designation.note, "Anteckning (note)", limit=5000),
             source=_optional(designation.source, "Källa (source)"),
         )
@@ -380,12 +380,12 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return _utc(value)
+        return as_utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     text = str(value).strip()
     try:
-        return _utc(dt.datetime.fromisoformat(text))
+        return as_utc(dt.datetime.fromisoformat(text))
     except ValueError:
         raise ValueError(
             f"Ogiltig tidpunkt {text!r} i recorded_at: skriv ÅÅÅÅ-MM-DDTHH:MM:SS+00:00."
@@ -401,10 +401,6 @@ def _scalar_text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _designation(row: DesignationRow) -> Designation:
     return Designation(
         area_id=row.area_id,
@@ -414,7 +410,7 @@ def _designation(row: DesignationRow) -> Designation:
         contact=row.contact,
         valid_from=row.valid_from,
         recorded_by=row.recorded_by,
-        recorded_at=_utc(row.recorded_at),
+        recorded_at=as_utc(row.recorded_at),
         note=row.note,
         source=row.source,
     )
@@ -423,7 +419,7 @@ def _designation(row: DesignationRow) -> Designation:
 def _audit(row: DesignationAuditRow) -> AuditEntry:
     return AuditEntry(
         id=row.id,
-        at=_utc(row.at),
+        at=as_utc(row.at),
         by=row.by,
         action=row.action,
         area_id=row.area_id,

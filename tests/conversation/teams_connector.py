@@ -19,12 +19,14 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from tests.conversation.loopback import LoopbackServer
 
 ISSUER = "https://api.botframework.com"
 OPENID_PATH = "/v1/.well-known/openidconfiguration"
@@ -45,7 +47,7 @@ class Reply:
     activity: dict[str, Any]
 
 
-class FakeConnector:
+class FakeConnector(LoopbackServer):
     def __init__(self, app_id: str, app_password: str, host: str = "127.0.0.1") -> None:
         self.app_id = app_id
         self.app_password = app_password
@@ -56,26 +58,7 @@ class FakeConnector:
         self.rejected_replies = 0
         self.key_fetches = 0
         self._changed = threading.Condition()
-        self._server = ThreadingHTTPServer((host, 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-bot-connector", daemon=True
-        )
-
-    # Lifecycle.
-    def __enter__(self) -> FakeConnector:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(host=host)
 
     @property
     def openid_url(self) -> str:
@@ -131,7 +114,7 @@ class FakeConnector:
                 self.replies.append(reply)
             self._changed.notify_all()
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
         connector = self
 
         class Handler(BaseHTTPRequestHandler):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import http.server
 import socket
-import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
 from knowledge.settings import PROJECT_ROOT
+from tests.conversation.loopback import LoopbackServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -129,28 +129,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class _Server:
-    """A small threaded HTTP server on 127.0.0.1 for the duration of a ``with`` block."""
-
-    def __init__(self, port: int) -> None:
-        self.url = f"http://127.0.0.1:{port}"
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:
-        raise NotImplementedError
-
-
-class HostSite(_Server):
+class HostSite(LoopbackServer):
     """Another intranet site with pages that embed the widget. A real server rather than pages
     fulfilled by Playwright: Chromium treats those as public, and its Local Network Access checks
     then stop them from calling an assistant on this machine."""
@@ -178,7 +157,7 @@ class HostSite(_Server):
         return Handler
 
 
-class Gateway(_Server):
+class Gateway(LoopbackServer):
     """A reverse proxy in front of the assistant, as an intranet might have: it serves the widget's
     files from ``upstream`` and passes chat turns on to ``backend``, answering 502 Bad Gateway
     (a plain-text page, no JSON) while ``backend`` is None, as a proxy does when its backend is down."""
