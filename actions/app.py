@@ -28,18 +28,24 @@ from rasa_sdk.interfaces import (
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from actions import templates
-from actions.coordinators import Coordinators
-from actions.sources import ActionAnswerFromSources, SourceAnswerer
-from actions.structured import (
-    ActionAnswerCoordinator,
-    ActionCheckMobileTeam,
-    ValidateAreaForm,
-    pending_criterion_reply,
+from actions.coordinators import ActionAnswerCoordinator, ValidateAreaForm
+from actions.core import templates
+from actions.core.coordinators import Coordinators
+from actions.core.engine import AnsweringCore
+from actions.core.passages import PassageAnswerer
+from actions.core.question import Question as CoreQuestion
+from actions.mobile_team import (
+    ActionAskCriterion,
+    ActionMobileTeamReset,
+    ActionMobileTeamVerdict,
+    ValidateMobileTeamForm,
 )
+from actions.sources import ActionAnswerFromSources, ActionPassOn, ActionSmallTalk
+from actions.web.viewer import viewer_router
 from index.service import SearchEngine
 from index.store import StaleIndexError
 from knowledge.answer import AnswerKind
+from knowledge.eligibility import CRITERIA
 from knowledge.feedback import FeedbackSource, FeedbackStore, Rating
 from knowledge.inbox import Inbox
 from knowledge.redact import redact
@@ -124,18 +130,22 @@ def _oversized_feedback(feedback: FeedbackIn, limit: int) -> JSONResponse | None
 def create_app(settings: Settings | None = None, engine: SearchEngine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or SearchEngine(settings)
-    answerer = SourceAnswerer(engine, settings)
-    executor = ActionExecutor()
     register = get_register()
     coordinators = Coordinators(register, DesignationStore(settings.database_url))
-    executor.register_action(
-        ActionAnswerFromSources(
-            answerer, Inbox(settings.database_url), coordinators.route, pending_criterion_reply
-        )
-    )
-    executor.register_action(ValidateAreaForm(register, coordinators.asks_about_the_role))
-    executor.register_action(ActionAnswerCoordinator(coordinators))
-    executor.register_action(ActionCheckMobileTeam())
+    core = AnsweringCore(PassageAnswerer(engine, settings), coordinators)
+    executor = ActionExecutor()
+    for action in (
+        ActionAnswerFromSources(core),
+        ActionSmallTalk(core),
+        ActionPassOn(Inbox(settings.database_url)),
+        ValidateAreaForm(register, core),
+        ActionAnswerCoordinator(core),
+        ActionMobileTeamReset(),
+        ValidateMobileTeamForm(),
+        ActionMobileTeamVerdict(core.linked),
+        *(ActionAskCriterion(c.id, core.linked) for c in CRITERIA),
+    ):
+        executor.register_action(action)
     feedback_store = FeedbackStore(settings.database_url)
 
     @asynccontextmanager
@@ -206,6 +216,12 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     async def widget_script() -> FileResponse:
         return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8")
 
+    @app.get("/kallor.css")
+    async def viewer_style() -> FileResponse:
+        return FileResponse(STATIC / "kallor.css", media_type="text/css; charset=utf-8")
+
+    app.include_router(viewer_router(engine))
+
     @app.get("/widget.css")
     async def widget_style() -> FileResponse:
         return FileResponse(STATIC / "widget.css", media_type="text/css; charset=utf-8")
@@ -266,7 +282,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     async def api_answer(q: Question) -> dict[str, Any]:
         if not q.question.strip():
             raise HTTPException(422, templates.EMPTY_MESSAGE)
-        answer = await asyncio.to_thread(answerer.answer, q.question)
+        answer = await asyncio.to_thread(core.answer, CoreQuestion(q.question))
         return {"text": answer.text, **answer.payload()}
 
     @app.get("/api/search")

@@ -1,155 +1,114 @@
-"""Structured answers: who is GSA/KSA in an area, and who convenes the local collaboration.
-
-Answers come from the register (designations recorded by the process lead) and from rule texts
-with citations (knowledge/rules.yaml); a name is never made up."""
+"""Rasa actions for GSA/KSA per area and who convenes: the area form's validation and the
+answer once the area is known (or not needed)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
-from dataclasses import dataclass
+from typing import Any
 
-from actions import templates
-from knowledge.answer import Answer, AnswerKind, SourceRef
-from knowledge.registry import Area, Designation, DesignationStore, Register, Resolution
-from knowledge.rules import get_rule, rule_sources
-from knowledge.text import fold
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-ROLES = ("gsa", "ksa")
-_ROLE_PATTERNS = {
-    "gsa": re.compile(r"\bgsa\b|samordnande vardcentral|geografiskt samordningsansvar"),
-    "ksa": re.compile(r"\bksa\b|kommunens samordnande funktion"),
-}
-_WHO = re.compile(r"\b(vem|vilken|vilket|vilka)\b")
-# "Vem är/har GSA", "vilken vårdcentral är ...", "vår KSA": asks who holds the role in an area.
-_HOLDER = re.compile(
-    r"\b(?:vem|vilka)\s+(?:ar|har|var|blev|samordnar)\b|\bvilken\s+(?:ar|vardcentral|vc|mottagning|enhet"
-    r"|funktion|funktionen|samordnande)\b|\b(?:var|vart|min|mitt|hos\s+oss)\b|\bkontakt\w*"
+from actions.constants import (
+    ACTION_ANSWER_COORDINATOR,
+    ACTION_VALIDATE_AREA_FORM,
+    SLOT_AREA,
+    SLOT_AREA_MATCHED,
 )
-# What a role must know or do, how it is appointed: a question for the sources, not the register.
-_ROLE_PROPERTY = re.compile(
-    r"\b(?:kunskap\w*|kompetens\w*|uppgift\w*|ansvar\w*|roll(?:en)?|gora|gor|innebar\w*|betyder"
-    r"|menas|utse\w*|krav\w*|stod\w*|stott\w*|skillnad\w*|forklara|beskriv\w*|syfte\w*|kunna|kan)\b"
-)
-REGION_STOCKHOLM = "stockholm"
-REGION_SKANE = "skane"
-STOCKHOLM_CITY = "stockholm"
+from actions.core import templates
+from actions.core.engine import AnsweringCore
+from actions.reply import after_answer, question_from, send_answer
+from knowledge.answer import AnswerKind
+from knowledge.registry import Register
+
+# "i Gotham", "på Atlantis": a place the user names that the register does not know.
+_NAMED_PLACE = re.compile(r"\b(?:i|på|pa|för|for)\s+([A-ZÅÄÖ][\w-]{2,}(?:\s[A-ZÅÄÖ][\w-]+)?)")
 
 
-@dataclass(frozen=True)
-class Coordinators:
-    register: Register
-    store: DesignationStore
-
-    def answer(self, role: str, resolution: Resolution | None) -> Answer:
-        """Who holds ``role`` ("gsa" or "ksa") in the resolved area."""
-        if resolution is None:
-            return Answer(AnswerKind.CLARIFY, templates.ASK_AREA)
-        area = resolution.area
-        understood = (
-            ""
-            if resolution.exact
-            else templates.UNDERSTOOD_AS.format(matched=resolution.matched, name=area.name) + " "
-        )
-        if area.region == REGION_SKANE:
-            return _rules_answer(
-                understood + templates.SKANE_AREA.format(name=area.name),
-                ("skane_no_gsa", "convener_skane"),
-                area,
-            )
-        if area.id == STOCKHOLM_CITY:
-            districts = self.register.children(STOCKHOLM_CITY)
-            return Answer(
-                AnswerKind.CLARIFY,
-                understood + templates.ASK_DISTRICT[role],
-                area=area.id,
-                buttons=tuple((d.name, d.name) for d in districts),
-            )
-        if area.coordination is not None:
-            rule = get_rule("norrtalje") if area.id == "norrtalje" else None
-            sources = (
-                rule_sources(rule)
-                if rule
-                else (
-                    SourceRef(
-                        area.coordination.source,
-                        area.coordination.source,
-                        area.coordination.section,
-                        area.coordination.note,
-                    ),
-                )
-            )
-            text = understood + (rule.text if rule else area.coordination.note)
-            return Answer(AnswerKind.RULE, text, sources, 1.0, area.id)
-        designation = self.store.get(area.id, role)
-        rule_id = f"{role}_designation"
-        if designation is not None:
-            text = (
-                understood
-                + _registered(designation, area, role)
-                + "\n"
-                + templates.RULE_BACKGROUND
-                + " "
-                + get_rule(rule_id).text
-            )
-            return Answer(AnswerKind.REGISTRY, text, rule_sources(get_rule(rule_id)), 1.0, area.id)
-        support = ("gsa_designation", "gsa_support") if role == "gsa" else ("ksa_designation",)
-        lead = understood + templates.NONE_REGISTERED[role].format(name=area.name, kind=area.kind_label)
-        return _rules_answer(lead, support, area)
-
-    def route(self, text: str) -> Answer | None:
-        """A "who is GSA/KSA in <area>" question that NLU did not recognise, answered structurally;
-        None for anything else."""
-        folded = fold(text)
-        role = next((r for r, pattern in _ROLE_PATTERNS.items() if pattern.search(folded)), None)
-        if role is None or not (_WHO.search(folded) or len(folded.split()) <= 4):
-            return None
-        resolution = self.register.resolve(text)
-        return self.answer(role, resolution) if resolution else None
-
-    def asks_about_the_role(self, text: str) -> bool:
-        """Whether a GSA/KSA question asks what the role is or must do ("Vilken kunskap bör KSA ha?")
-        rather than who holds it somewhere ("Vem är KSA i Solna?")."""
-        folded = fold(text)
-        if self.register.find_all(text) or _HOLDER.search(folded):
-            return False
-        return bool(_ROLE_PROPERTY.search(folded))
-
-    def convener_in_region(self, region: str) -> Answer:
-        """Who convenes in a region named without an area ("i Skåne")."""
-        if region == REGION_SKANE:
-            return _rules_answer("", ("convener_skane",), None)
-        return _rules_answer("", ("convener_stockholm",), None)
-
-    def convener(self, resolution: Resolution | None) -> Answer:
-        """Who convenes the local collaboration: region-aware, HÖK (Stockholm County) by default."""
-        area = resolution.area if resolution else None
-        if area is not None and area.region == REGION_SKANE:
-            return _rules_answer(templates.SKANE_AREA.format(name=area.name), ("convener_skane",), area)
-        if area is not None:
-            return _rules_answer("", ("convener_stockholm",), area)
-        return _rules_answer("", ("convener_stockholm", "convener_other_region_note"), None)
+def unknown_place(text: str) -> str | None:
+    match = _NAMED_PLACE.search(text or "")
+    return match.group(1) if match else None
 
 
-def _registered(d: Designation, area: Area, role: str) -> str:
-    parts = [templates.REGISTERED[role].format(name=area.name, holder=d.name)]
-    if d.unit:
-        parts.append(templates.REGISTERED_UNIT.format(unit=d.unit))
-    if d.contact:
-        parts.append(templates.REGISTERED_CONTACT.format(contact=d.contact))
-    if d.valid_from:
-        parts.append(templates.REGISTERED_VALID_FROM.format(date=d.valid_from.isoformat()))
-    parts.append(templates.REGISTERED_BY.format(by=d.recorded_by, date=d.recorded_at.date().isoformat()))
-    if d.note:
-        parts.append(templates.REGISTERED_NOTE.format(note=d.note))
-    return " ".join(parts)
+class ValidateAreaForm(FormValidationAction):
+    """Fills the area slot from the register: entity values, bare answers, near-misses."""
+
+    def __init__(self, register: Register, core: AnsweringCore) -> None:
+        self.register = register
+        self.core = core
+
+    def name(self) -> str:
+        return ACTION_VALIDATE_AREA_FORM
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # "Vad gör KSA?" needs no area: the sources answer it.
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not tracker.get_slot(SLOT_AREA) and self.core.coordinators.asks_about_the_role(text):
+            return []
+        return domain_slots
+
+    async def extract_area(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot(SLOT_AREA):
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        found = self.register.resolve(text) or self.register.resolve_exact_name(text)
+        if found is not None:
+            return {SLOT_AREA: found.area.id, SLOT_AREA_MATCHED: found.matched}
+        place = unknown_place(text)
+        if place:
+            dispatcher.utter_message(text=templates.UNKNOWN_AREA.format(name=place))
+        return {}
+
+    def validate_area(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # The lookup extractor gives area ids; DIET may give a span as written, or a shorter one.
+        message = tracker.latest_message or {}
+        candidates = [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+        candidates += [
+            str(e.get("value")) for e in message.get("entities") or [] if e.get("entity") == SLOT_AREA
+        ]
+        for candidate in candidates:
+            area = self.register.get(candidate) or self.register.lookup(candidate)
+            if area is not None:
+                return {SLOT_AREA: area.id}
+        found = self.register.resolve(message.get("text") or "")
+        if found is None:
+            found = next(filter(None, map(self.register.resolve_exact_name, candidates)), None)
+        if found is not None:
+            return {SLOT_AREA: found.area.id, SLOT_AREA_MATCHED: found.matched}
+        name = unknown_place(message.get("text") or "") or (candidates[0] if candidates else "")
+        dispatcher.utter_message(text=templates.UNKNOWN_AREA.format(name=name))
+        return {SLOT_AREA: None}
 
 
-def _rules_answer(lead: str, rule_ids: tuple[str, ...], area: Area | None) -> Answer:
-    rules = [get_rule(r) for r in rule_ids]
-    text = " ".join(p for p in [lead.strip(), *(r.text for r in rules)] if p)
-    sources = tuple(s for r in rules for s in rule_sources(r))
-    return Answer(AnswerKind.RULE, text, _unique(sources), 1.0, area.id if area else None)
+class ActionAnswerCoordinator(Action):
+    """GSA/KSA in an area, or who convenes the local collaboration (the core double-checks NLU)."""
 
+    def __init__(self, core: AnsweringCore) -> None:
+        self.core = core
 
-def _unique(sources: tuple[SourceRef, ...]) -> tuple[SourceRef, ...]:
-    return tuple(dict.fromkeys(sources))
+    def name(self) -> str:
+        return ACTION_ANSWER_COORDINATOR
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        question = question_from(tracker)
+        answer = await asyncio.to_thread(self.core.coordinator, question)
+        send_answer(dispatcher, answer)
+        events = [*after_answer(question, answer), SlotSet(SLOT_AREA_MATCHED, None)]
+        if answer.kind is AnswerKind.CLARIFY:
+            events.append(SlotSet(SLOT_AREA, None))
+        return events

@@ -1,149 +1,195 @@
-"""Mobile care team (Skåne): count which of the six criteria a described patient meets, and ask
-for the unknown ones one at a time until four of six are reached or can no longer be reached."""
+"""Rasa actions for the Skåne mobile care team questioning (the form ``mobile_team_form``).
+
+One slot per criterion; the form asks for the unknown ones one at a time (``requested_slot``)
+until four of six are met or out of reach. ``extract_`` methods read the user's reply to the
+criterion asked and any description the message gives; a message that is no reply rejects the
+form, and the rules in ``bot/data/rules/mobile_team.yml`` end the questioning and answer it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
-from actions import templates
-from knowledge.answer import Answer, AnswerKind, SourceRef
-from knowledge.eligibility import (
-    CRITERIA_BY_ID,
-    REQUIRED,
-    Assessment,
-    Finding,
-    Status,
-    assess,
-    is_unsure,
-    parse_answer,
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.constants import (
+    ACTION_ASK_CRITERION_PREFIX,
+    ACTION_MOBILE_TEAM_RESET,
+    ACTION_MOBILE_TEAM_VERDICT,
+    ACTION_VALIDATE_MOBILE_TEAM_FORM,
+    SLOT_MOBILE_TEAM_RETRIES,
+    SLOT_REQUESTED,
 )
-from knowledge.rules import get_rule, rule_sources
+from actions.core import mobile_team, templates
+from actions.reply import send_answer
+from knowledge.answer import Answer
+from knowledge.eligibility import Assessment, Finding, assess
 
-_SHORT_REPLY_WORDS = 4  # a reply this short that is not understood is asked again
+MAX_RETRIES = 2  # unclear replies to one question before the questioning gives up
 
-
-@dataclass(frozen=True)
-class Turn:
-    """What to say, the assessment so far, and the criteria asked (the last one awaits a reply)."""
-
-    answer: Answer
-    assessment: Assessment
-    asked: tuple[str, ...] = ()
-
-    @property
-    def pending(self) -> str | None:
-        return self.asked[-1] if self.asked else None
+_assess = lru_cache(maxsize=256)(assess)
 
 
-def describes_patient(assessment: Assessment) -> bool:
-    """Whether a text said anything about a patient's criteria (else it is a general question)."""
-    return len(assessment.unknown) < len(assessment.findings)
+def _text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
 
 
-def rule_answer() -> Answer:
-    """The general rule and the six criteria, for a question that describes no patient."""
-    rules = (get_rule("mobile_team"), get_rule("mobile_team_criteria"))
-    return Answer(AnswerKind.RULE, "\n".join(r.text for r in rules), _sources(), 1.0)
+class ValidateMobileTeamForm(FormValidationAction):
+    """Reads descriptions and replies into the criterion slots; decides what is still to ask."""
+
+    def name(self) -> str:
+        return ACTION_VALIDATE_MOBILE_TEAM_FORM
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        slots = tracker.slots
+        settled = mobile_team.asked_or_known(slots)
+        starting = tracker.get_slot(SLOT_REQUESTED) is None and not settled
+        if starting and not mobile_team.describes_patient(_assess(_text(tracker))):
+            return []  # a general question about the criteria: the rule answers it
+        to_ask = set(mobile_team.still_to_ask(mobile_team.from_slots(slots), settled))
+        return [
+            s for s in mobile_team.SLOTS if slots.get(s) is not None or mobile_team.criterion_of(s) in to_ask
+        ]
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any] | None:
+        """The next criterion to ask (None when the verdict is settled), decided here, not by Rasa."""
+        slots = tracker.slots
+        if not mobile_team.asked_or_known(slots):
+            return SlotSet(SLOT_REQUESTED, None)  # a general question: nothing to ask
+        to_ask = mobile_team.still_to_ask(mobile_team.from_slots(slots), mobile_team.asked_or_known(slots))
+        return SlotSet(SLOT_REQUESTED, mobile_team.slot_of(to_ask[0]) if to_ask else None)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        requested = mobile_team.criterion_of(tracker.get_slot(SLOT_REQUESTED))
+        events = await super().run(dispatcher, tracker, domain)
+        changed = {
+            e["name"]: e["value"] for e in events if e.get("event") == "slot" and e["name"] != SLOT_REQUESTED
+        }
+        assessment = mobile_team.from_slots(tracker.slots)
+        more = mobile_team.still_to_ask(assessment, mobile_team.asked_or_known(tracker.slots))
+        if requested is None:
+            if more and mobile_team.describes_patient(assessment):
+                dispatcher.utter_message(text=mobile_team.summary(assessment))
+            return events
+        slot = mobile_team.slot_of(requested)
+        if slot in changed:
+            if more:
+                finding = _finding(assessment, requested, changed[slot])
+                dispatcher.utter_message(text=mobile_team.noted(finding, assessment))
+            return [*events, SlotSet(SLOT_MOBILE_TEAM_RETRIES, 0)]
+        retries = int(tracker.get_slot(SLOT_MOBILE_TEAM_RETRIES) or 0) + 1
+        if not changed and retries <= MAX_RETRIES and mobile_team.is_unclear_reply(_text(tracker)):
+            # Not an answer and not a new question either ("hmm"): the question is asked again.
+            dispatcher.utter_message(text=templates.CRITERION_NOT_UNDERSTOOD)
+            return [*events, SlotSet(SLOT_MOBILE_TEAM_RETRIES, retries)]
+        return events  # no reply: the form is rejected and the rules answer the message
+
+    def _criterion(self, criterion_id: str, tracker: Tracker) -> dict[str, Any]:
+        """The criterion's slot from the reply to its question, or from a description."""
+        slot = mobile_team.slot_of(criterion_id)
+        text = _text(tracker)
+        if tracker.get_slot(SLOT_REQUESTED) == slot:
+            finding = mobile_team.read_reply(criterion_id, text)
+            if finding is None:
+                return {}
+            return {slot: finding.status.value if finding.known else mobile_team.ASKED_UNKNOWN}
+        described = _assess(text).finding(criterion_id)
+        return {slot: described.status.value} if described.known else {}
+
+    async def extract_criterion_chronic_diagnoses(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._criterion("chronic_diagnoses", tracker)
+
+    async def extract_criterion_hospital_admissions(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._criterion("hospital_admissions", tracker)
+
+    async def extract_criterion_medications(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._criterion("medications", tracker)
+
+    async def extract_criterion_personal_care(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._criterion("personal_care", tracker)
+
+    async def extract_criterion_age(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._criterion("age", tracker)
+
+    async def extract_criterion_home_care(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._criterion("home_care", tracker)
 
 
-def start(described: Assessment, earlier: Assessment | None = None, asked: tuple[str, ...] = ()) -> Turn:
-    """A description of a patient (added to an ongoing assessment): the verdict or the first question."""
-    assessment = earlier.merge(described) if earlier is not None else described
-    return _next(assessment, asked, noted=None)
+def _finding(assessment: Assessment, criterion_id: str, value: object) -> Finding:
+    found = assessment.finding(criterion_id)
+    return found if value != mobile_team.ASKED_UNKNOWN else Finding(found.criterion)
 
 
-def reply(assessment: Assessment, asked: tuple[str, ...], text: str) -> Turn | None:
-    """The user's reply to the pending question ``asked[-1]``; None when the text does not answer it."""
-    if not asked or asked[-1] not in CRITERIA_BY_ID:
-        return None
-    finding = parse_answer(asked[-1], text)
-    described = assess(text)
-    if not finding.known and not is_unsure(text) and not describes_patient(described):
-        return _ask_again(assessment, asked) if _is_short_reply(text) else None
-    updated = assessment.merge(described)
-    if finding.known:
-        updated = updated.with_finding(finding)
-    return _next(updated, asked, noted=updated.finding(finding.criterion.id))
+class ActionAskCriterion(Action):
+    """Asks about one criterion (``action_ask_criterion_<id>``), with Ja / Nej / Vet inte."""
+
+    def __init__(self, criterion_id: str, link: Callable[[Answer], Answer]) -> None:
+        self.criterion_id = criterion_id
+        self.link = link  # adds the source viewer's links
+
+    def name(self) -> str:
+        return ACTION_ASK_CRITERION_PREFIX + mobile_team.slot_of(self.criterion_id)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        assessment = mobile_team.from_slots(tracker.slots)
+        send_answer(dispatcher, self.link(mobile_team.question(self.criterion_id, assessment)))
+        return []
 
 
-def verdict(assessment: Assessment) -> Answer:
-    """The count of criteria met, whether four of six are met, and the rule (wish, joint decision, SIP)."""
-    lines = _summary(assessment)
-    if assessment.eligible is True:
-        lines.append(templates.CRITERIA_FULFILLED)
-    elif assessment.eligible is False:
-        lines.append(templates.CRITERIA_NOT_FULFILLED)
-    else:
-        lines.append(templates.CRITERIA_STILL_OPEN.format(missing=REQUIRED - assessment.met_count))
-        lines += [f"- {c.question}" for c in assessment.unknown]
-    lines.append(get_rule("mobile_team").text)
-    lines.append(templates.NO_MEDICAL_ADVICE)
-    confidence = 1.0 if assessment.eligible is not None else 0.5
-    return Answer(AnswerKind.RULE, "\n".join(lines), _sources(), confidence)
+class ActionMobileTeamReset(Action):
+    """Before a new questioning: forget the criteria of an earlier one (ended or interrupted)."""
+
+    def name(self) -> str:
+        return ACTION_MOBILE_TEAM_RESET
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        return [SlotSet(slot, None) for slot in mobile_team.SLOTS] + [SlotSet(SLOT_MOBILE_TEAM_RETRIES, 0)]
 
 
-def _next(assessment: Assessment, asked: tuple[str, ...], noted: Finding | None) -> Turn:
-    remaining = [c for c in assessment.unknown if c.id not in asked]
-    if assessment.eligible is not None or not remaining:
-        return Turn(verdict(assessment), assessment)
-    question = remaining[0]
-    if noted is None:
-        lines = _summary(assessment)
-    else:
-        lines = [templates.CRITERION_NOTED.format(finding=_mark(noted), met=assessment.met_count)]
-    lines.append(templates.CRITERIA_UNDECIDED.format(missing=REQUIRED - assessment.met_count))
-    lines.append(question.question)
-    answer = Answer(AnswerKind.RULE, "\n".join(lines), _sources(), 0.5, buttons=_REPLY_BUTTONS)
-    return Turn(answer, assessment, (*asked, question.id))
+class ActionMobileTeamVerdict(Action):
+    """Once the questioning ends: the verdict, or, for a general question, the rule."""
 
+    def __init__(self, link: Callable[[Answer], Answer]) -> None:
+        self.link = link
 
-def _ask_again(assessment: Assessment, asked: tuple[str, ...]) -> Turn:
-    question = CRITERIA_BY_ID[asked[-1]].question
-    text = f"{templates.CRITERION_NOT_UNDERSTOOD}\n{question}"
-    return Turn(Answer(AnswerKind.CLARIFY, text, buttons=_REPLY_BUTTONS), assessment, asked)
+    def name(self) -> str:
+        return ACTION_MOBILE_TEAM_VERDICT
 
-
-def _summary(assessment: Assessment) -> list[str]:
-    lines = [templates.CRITERIA_COUNT.format(met=assessment.met_count)]
-    lines += [templates.CRITERION_MET.format(label=c.label) for c in assessment.met]
-    lines += [templates.CRITERION_NOT_MET.format(label=c.label) for c in assessment.not_met]
-    return lines
-
-
-def _mark(finding: Finding) -> str:
-    template = {
-        Status.MET: templates.CRITERION_MET,
-        Status.NOT_MET: templates.CRITERION_NOT_MET,
-        Status.UNKNOWN: templates.CRITERION_UNKNOWN,
-    }[finding.status]
-    return template.format(label=finding.criterion.label)
-
-
-def _is_short_reply(text: str) -> bool:
-    return "?" not in text and len(text.split()) <= _SHORT_REPLY_WORDS
-
-
-def _sources() -> tuple[SourceRef, ...]:
-    sources = rule_sources(get_rule("mobile_team")) + rule_sources(get_rule("mobile_team_criteria"))
-    return tuple(dict.fromkeys(sources))
-
-
-def question_of(asked: tuple[str, ...]) -> str:
-    """The question awaiting a reply (the last one asked); empty when none is."""
-    return CRITERIA_BY_ID[asked[-1]].question if asked and asked[-1] in CRITERIA_BY_ID else ""
-
-
-def restore(assessment: object, asked: object) -> tuple[Assessment | None, tuple[str, ...]]:
-    """The ongoing assessment and the criteria asked, from slot values (anything malformed is dropped)."""
-    ids = tuple(a for a in asked if a in CRITERIA_BY_ID) if isinstance(asked, list | tuple) else ()
-    if not ids or not isinstance(assessment, Mapping):
-        return None, ()
-    return Assessment.from_dict(assessment), ids
-
-
-_REPLY_BUTTONS = (
-    (templates.BUTTON_YES, "ja"),
-    (templates.BUTTON_NO, "nej"),
-    (templates.BUTTON_UNSURE, "vet inte"),
-)
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        assessment = mobile_team.from_slots(tracker.slots)
+        settled = mobile_team.asked_or_known(tracker.slots)
+        answer = mobile_team.verdict(assessment) if settled else mobile_team.rule_answer()
+        send_answer(dispatcher, self.link(answer))
+        return []

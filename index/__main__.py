@@ -52,8 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         scores = f"rrf={hit.score:.4f} bm25={hit.bm25:.2f} cos={hit.dense:.3f}"
         print(f"{hit.rank}. [{c.doc_id} | {c.section}] {scores}")
         print("   " + c.text.replace("\n", " ")[:200])
-    if answer.extract:
-        print("\nanswer:\n" + answer.extract.text)
+    reading = answer.reading
+    if reading:
+        print(f"\nasked for: {reading.answer_type}  unknown words: {' '.join(result.analysis.unknown)}")
+        print(f"answer ({reading.section}; cos={reading.dense:.3f} lexical={reading.lexical:.2f}):")
+        print(reading.text)
     return 0
 
 

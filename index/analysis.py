@@ -15,20 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from knowledge.text import fold
 
-# spaCy's Swedish stop words, minus words that carry meaning in these agreements
-# ("tidigast", "senast", "beslut", "tillsammans", numbers of criteria ...).
-_MEANINGFUL = frozenset(
-    {
-        "beslut", "beslutat", "beslutit", "tidig", "tidigast", "tidigare", "senast", "sent", "tillsammans",
-        "gälla", "gäller", "gällt", "tre", "fyra", "fem", "sex", "sju", "två", "kr",
-        "enligt", "mellan", "olika", "ofta", "nummer", "dag", "dagar", "del", "delen",
-        "stor", "hög", "högre", "nödvändig",
-    }
-)  # fmt: skip
-_EXTRA_STOP = frozenset({"ni", "pa", "ar", "nagon", "nagot", "nagra", "vilka", "finns", "fa", "kan"})
 _SUFFIXES = (
     "ernas",
     "arnas",
@@ -48,9 +38,28 @@ _SUFFIXES = (
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DIACRITICS = re.compile(r"[åäöéü]")
+OVERRIDES_PATH = Path(__file__).parent / "data" / "lemma_overrides.tsv"
+QUESTION_WORDS_PATH = Path(__file__).parent / "data" / "question_words.txt"
+STOP_WORDS_PATH = Path(__file__).parent / "data" / "stop_words.txt"
 
 
-def _strip_suffix(word: str) -> str:
+STEM_MARK = "~"  # stems live beside lemmas in one set of readings, never mistaken for them
+
+
+@lru_cache(maxsize=65536)
+def stem_of(folded: str) -> str:
+    """The Snowball (Swedish) stem of a folded word, marked: "jamstalldheten" → "~jamstalld"."""
+    return STEM_MARK + _stemmer().stemWord(folded)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("swedish")
+
+
+def strip_suffix(word: str) -> str:
     """A light stemmer for forms the lookup table does not know."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 5:
@@ -76,13 +85,29 @@ class Term:
     lemma: str  # the most likely folded lemma
     alternatives: tuple[str, ...]  # other readings of a word typed without å/ä/ö
     stop: bool
+    stem: str = ""  # the Snowball stem, marked with STEM_MARK (see ``stem_of``)
+
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """Every reading that counts as this word: lemmas and the stem."""
+        return (self.lemma, *self.alternatives, self.stem) if self.stem else (self.lemma, *self.alternatives)
 
 
 class SwedishAnalyzer:
     """Turns text into folded lemmas. Loads spaCy and its tables lazily, once."""
 
-    def __init__(self, lemma_table: Callable[[], LemmaTable] | None = None) -> None:
+    def __init__(
+        self,
+        lemma_table: Callable[[], LemmaTable] | None = None,
+        overrides: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
         self._table_loader = lemma_table or load_lemma_table
+        self._overrides_loader = overrides or load_overrides
+
+    @cached_property
+    def overrides(self) -> dict[str, str]:
+        """Reviewed corrections of the lookup table: folded form -> folded lemma."""
+        return self._overrides_loader()
 
     @cached_property
     def _nlp(self):
@@ -96,13 +121,15 @@ class SwedishAnalyzer:
 
     @cached_property
     def stop_words(self) -> frozenset[str]:
-        words = {fold(w) for w in self._nlp.Defaults.stop_words if w not in _MEANINGFUL}
-        return frozenset(words | _EXTRA_STOP)
+        return load_word_list(STOP_WORDS_PATH) | load_word_list(QUESTION_WORDS_PATH)
 
     def _readings(self, word: str) -> list[str]:
         """Folded lemma readings of a lower-case word, most likely first."""
         table = self._table
         readings: list[str] = []
+        override = self.overrides.get(fold(word))
+        if override:
+            readings.append(override)
         exact = table.exact.get(word)
         if exact:
             readings.append(exact)
@@ -116,7 +143,7 @@ class SwedishAnalyzer:
                     head = fold(word[:i])
                     readings.extend(head + t for t in tail)
                     break
-        readings.append(_strip_suffix(fold(word)))
+        readings.append(strip_suffix(fold(word)))
         return list(dict.fromkeys(readings))
 
     def terms(self, text: str) -> list[Term]:
@@ -126,7 +153,7 @@ class SwedishAnalyzer:
                 readings = self._readings(piece)
                 folded = fold(piece)
                 stop = folded in self.stop_words or readings[0] in self.stop_words
-                out.append(Term(folded, readings[0], tuple(readings[1:]), stop))
+                out.append(Term(folded, readings[0], tuple(readings[1:]), stop, stem_of(folded)))
         return out
 
     def lemmas(self, text: str) -> list[str]:
@@ -134,12 +161,39 @@ class SwedishAnalyzer:
         return [t.lemma for t in self.terms(text) if not t.stop]
 
     def readings(self, text: str) -> set[str]:
-        """Every lemma reading of every content word: for matching a question against a sentence,
-        where the table's quirks ("ansvara" read as a form of "ansvi") should not cost a match."""
-        return {r for t in self.content_terms(text) for r in (t.lemma, *t.alternatives)}
+        """Every lemma reading and stem of every content word: for matching a question against a
+        sentence, where the table's quirks ("kontakta" read as "kontaka", "jämställdhet" and
+        "jämställdheten" read apart) should not cost a match."""
+        return {r for t in self.content_terms(text) for r in t.readings}
 
     def content_terms(self, text: str) -> list[Term]:
         return [t for t in self.terms(text) if not t.stop]
+
+    def is_word(self, folded: str) -> bool:
+        """Whether a folded word is a Swedish word form the lookup table knows."""
+        table = self._table
+        return folded in table.exact or folded in table.folded or folded in self.overrides
+
+
+@lru_cache(maxsize=4)
+def load_word_list(path: Path) -> frozenset[str]:
+    """A list of words (``index/data/*.txt``: words separated by white space, "#" comments), folded."""
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words.update(fold(w) for w in line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def load_overrides(path: Path = OVERRIDES_PATH) -> dict[str, str]:
+    """The reviewed lemma overrides (``index/data/lemma_overrides.tsv``), folded."""
+    overrides: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, lemma, *_reason = line.split("\t")
+        overrides[fold(form.strip())] = fold(lemma.strip())
+    return overrides
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 
@@ -48,6 +48,28 @@ class BM25:
                     s += self.idf[term] * tf * (self.k1 + 1) / (tf + norm)
             out.append(s)
         return out
+
+    def grouped_scores(self, groups: Sequence[tuple[Collection[str], float]]) -> list[float]:
+        """Scores for a query whose terms each match any of several lemmas (a word, its synonyms,
+        its corrected spelling): per document, each term adds its best-matching lemma, weighted."""
+        out = []
+        for counts, length in zip(self.doc_terms, self.doc_lengths, strict=True):
+            norm = self.k1 * (1 - self.b + self.b * length / (self.avg_length or 1))
+            s = 0.0
+            for variants, weight in groups:
+                best = 0.0
+                for term in variants:
+                    tf = counts.get(term, 0)
+                    if tf:
+                        best = max(best, self.idf[term] * tf * (self.k1 + 1) / (tf + norm))
+                s += weight * best
+            out.append(s)
+        return out
+
+    def weight(self, variants: Collection[str]) -> float | None:
+        """The idf of the most specific variant the corpus uses (None: the corpus uses none)."""
+        known = [self.idf[v] for v in variants if v in self.idf]
+        return max(known) if known else None
 
     def coverage(self, query: Sequence[str]) -> float:
         """The idf-weighted share of query terms that occur in the corpus at all (0..1).

@@ -22,6 +22,7 @@ class SourceRef:
     title: str
     section: str
     excerpt: str
+    url: str | None = None  # the source viewer's page with the cited passage highlighted
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,15 @@ class Answer:
         return {
             "answer": {
                 "kind": self.kind.value,
-                "sources": [
-                    {"doc": s.doc, "title": s.title, "section": s.section, "excerpt": s.excerpt}
-                    for s in self.sources
-                ],
+                "sources": [_source(s) for s in self.sources],
                 "confidence": round(self.confidence, 3),
                 "area": self.area,
             }
         }
+
+
+def _source(ref: SourceRef) -> dict[str, str]:
+    out = {"doc": ref.doc, "title": ref.title, "section": ref.section, "excerpt": ref.excerpt}
+    if ref.url:
+        out["url"] = ref.url
+    return out

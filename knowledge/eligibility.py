@@ -555,6 +555,11 @@ _OF_WHICH = re.compile(
     rf"^[\s,(]*varav\s+(?P<items>(?:(?:{_QTY})\s+{_EXCLUDED}\b(?:\s*,\s*|\s+och\s+|\s+samt\s+)?)+)"
 )
 _OF_WHICH_ITEM = re.compile(rf"(?P<q>{_QTY})\s+{_EXCLUDED}\b")
+# "7 läkemedel men 2 av dem är ögondroppar"
+_OF_THEM = re.compile(
+    rf"^[\s,(]*(?:men|och|dock)\s+(?P<q>{_QTY})\s+(?:av\s+(?:dem|dessa|de|dom)\s+)?"
+    rf"(?:ar\s+|utgors\s+av\s+)?{_EXCLUDED}\b"
+)
 _INCLUDING = re.compile(rf"^[\s,(]*(?:inklusive|inkl\.?|inraknat|medraknat)\s+(?:\w+\s+)?{_EXCLUDED}")
 
 
@@ -569,6 +574,13 @@ def _excluding_topicals(doc: _Text, m: re.Match[str], rng: _Range) -> tuple[_Ran
             total = sum(r.low for r in excluded if r is not None)
             return _Range(max(0, rng.low - total), max(0, rng.high - total)), m.end() + of_which.end()
         return _Range(0, rng.high), m.end() + of_which.end()
+    of_them = _OF_THEM.match(tail)
+    if of_them:
+        excluded_range = _quantity(of_them.group("q"))
+        if excluded_range is not None and excluded_range.low == excluded_range.high:
+            low, high = rng.low - excluded_range.low, rng.high - excluded_range.low
+            return _Range(max(0, low), max(0, high)), m.end() + of_them.end()
+        return _Range(0, rng.high), m.end() + of_them.end()
     including = _INCLUDING.match(tail)
     if including:
         return _Range(0, rng.high), m.end() + including.end()
@@ -590,6 +602,11 @@ _AGE_PATTERNS = (
     re.compile(rf"\balder(?:n)?\s*:?\s*(?P<q>{_QTY})(?:\s+ar\b)?"),
     # "hon är 82" (two or three digits, then the clause ends)
     re.compile(r"\bar\s+(?P<q>\d{2,3})(?=\s*(?:$|[,.;!?\n]|och\b|med\b|samt\b|men\b))"),
+    # "en man på åttio", "kvinna på 82"
+    re.compile(
+        rf"\b(?:man|kvinna|person|patient|brukare|pat|dam|herre|pojke|flicka|hon|han|hen)\s+pa\s+(?P<q>{_QTY})"
+        r"(?!\s*(?:ganger|gang|ggr|diagnos\w*|lakemedel\w*|medicin\w*|manader|dagar|veckor))"
+    ),
 )
 _AGE_COMPARED = re.compile(rf"\b(?P<rel>aldre|yngre)\s+an\s+(?P<q>{_QTY})(?:\s+ar\b)?")
 _DURATION_BEFORE = re.compile(r"\b(?:i|pa|sedan|for|under|efter|senaste|sista|inom|om|varje|per|de)\s+$")
@@ -604,7 +621,7 @@ def _age_candidate(doc: _Text, m: re.Match[str], pattern_index: int) -> _Candida
         return None
     if pattern_index == 1 and not _plausible_years(doc, m, rng):
         return None
-    if pattern_index == 3 and rng.low < 40:
+    if pattern_index in (3, 4) and rng.low < 40:
         return None
     return _Candidate(rng.compare(75), m.start(), m.end())
 

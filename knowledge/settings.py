@@ -30,6 +30,19 @@ class Settings(BaseSettings):
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
 
+    # The reader: how the quoted sentences are chosen (index/reader.py, ReaderWeights).
+    reader_dense_weight: float = 1.0
+    reader_lexical_weight: float = 0.2
+    reader_type_bonus: float = 0.06
+    reader_rank_bonus: float = 0.03
+    reader_margin: float = 0.08
+    reader_candidates: int = 5
+    reader_focus_share: float = 0.6
+    reader_precise_bonus: float = 0.15
+    reader_follow_up_rank_factor: float = 3.0
+    reader_support_margin: float = 0.15
+    reader_heading_bonus: float = 0.1
+
     # Answering and abstention.
     max_answer_sentences: int = 3
     max_query_chars: int = 1000

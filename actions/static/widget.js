@@ -41,6 +41,8 @@
     sourcesOne: "Visa källa",
     sourcesMany: (n) => `Visa källor (${n})`,
     section: "Avsnitt: ",
+    viewSource: "Visa i dokumentet",
+    viewSourceLabel: (title) => `Visa i dokumentet: ${title} (öppnas i en ny flik)`,
     feedbackQuestion: "Var svaret till hjälp?",
     feedbackUp: "Bra svar",
     feedbackDown: "Dåligt svar",
@@ -350,6 +352,20 @@
     return fragment;
   }
 
+  /** A link to the source viewer, only to this server's /kallor/ pages (never a script URL). */
+  function viewerLink(source) {
+    if (!source.url || !source.url.startsWith("/kallor/")) return null;
+    const href = endpoint(source.url);
+    return el("a", {
+      className: "hok-source-link",
+      href,
+      target: "_blank",
+      rel: "noopener",
+      "aria-label": TEXT.viewSourceLabel(source.title || source.doc),
+      text: TEXT.viewSource,
+    });
+  }
+
   function renderSources(sources) {
     const list = el(
       "ul",
@@ -359,6 +375,7 @@
           el("span", { className: "hok-source-title", text: s.title || s.doc }),
           s.section ? el("span", { className: "hok-source-section", text: TEXT.section + s.section }) : null,
           s.excerpt ? el("blockquote", { className: "hok-excerpt", text: s.excerpt }) : null,
+          viewerLink(s),
         ]),
       ),
     );
@@ -476,6 +493,7 @@
           title: asText(s.title),
           section: asText(s.section),
           excerpt: asText(s.excerpt),
+          url: asText(s.url),
         })),
     };
   }

@@ -272,6 +272,9 @@ class Register:
             if name_word == word:
                 close[name_word] = 1.0
                 continue
+            if _transposed(word, name_word):
+                close[name_word] = self.fuzzy_cutoff  # "Sonla" for "Solna": two letters swapped
+                continue
             shortest, longest = sorted((len(word), len(name_word)))
             if 2 * shortest / (shortest + longest) < self.fuzzy_cutoff:
                 continue
@@ -286,6 +289,14 @@ class Register:
             # An ordinary word, not a typo: it may only match a name exactly.
             return {w: r for w, r in close.items() if r == 1.0}
         return close
+
+
+def _transposed(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with two neighbouring letters swapped (words of five letters or more)."""
+    if len(a) != len(b) or len(a) < 5 or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def _check_area(area: Area, by_id: Mapping[str, Area]) -> None:

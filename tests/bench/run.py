@@ -1,11 +1,12 @@
 """`make bench`: every figure in one run.
 
-1. passage Recall@1/3/5 on the dev questions that name a source (in process);
-2. the abstention rule on labelled answerable and off-topic questions (in process);
-3. Rasa NLU cross-validation (intent F1, area entity F1 per extractor), unless --skip-nlu;
-4. the dev set through the running bot with ../shared/eval/ask_bot.py (pass line), and
-   per-turn latency (median/p95) over repeated dev questions, over Rasa's REST channel and
-   through the widget's /chat proxy.
+1. The question bank (tests/eval/bank-{dev,test}.yaml) in process: answer pass rate,
+   abstention on must-abstain questions, passage Recall@1/@3, per half;
+2. Rasa NLU cross-validation (intent F1, area entity F1 per extractor), unless --skip-nlu;
+3. through the running bot (real Rasa and knowledge service): the dev set with
+   ../shared/eval/ask_bot.py (its pass line), the bank per half (with agreement questions
+   answered by small talk and per-turn latency), circuit breakers in Rasa's log, and per-turn
+   latency over repeated dev questions over Rasa's REST channel and the widget's /chat proxy.
 
     python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--rounds 4]
 """
@@ -23,9 +24,13 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import yaml
+
 from actions.launcher import BOT_DIR, running
-from tests.bench import abstention, retrieval
-from tests.bench.devset import ASK_BOT, DEVSET, load_cases
+from tests.bench import bank
+from tests.bench.devset import ASK_BOT, DEVSET
+
+CIRCUIT_BREAKER = "Circuit breaker tripped"
 
 
 def nlu_cross_validation(rasa: str, out: Path) -> dict[str, float]:
@@ -52,12 +57,16 @@ def nlu_cross_validation(rasa: str, out: Path) -> dict[str, float]:
     return figures
 
 
+def dev_questions() -> list[str]:
+    cases = yaml.safe_load(DEVSET.read_text(encoding="utf-8"))
+    return [t for c in cases for t in (c["ask"] if isinstance(c["ask"], list) else [c["ask"]])]
+
+
 def turn_latency(url: str, rounds: int, label: str) -> dict[str, float]:
     """Median and p95 of one chat turn posted to ``url`` (Rasa's REST channel or the /chat proxy)."""
-    questions = [t for c in load_cases() for t in c.turns]
     took = []
     for _ in range(rounds):
-        for q in questions:
+        for q in dev_questions():
             body = json.dumps({"sender": uuid.uuid4().hex, "message": q}).encode()
             req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
             start = time.perf_counter()
@@ -84,20 +93,30 @@ def main() -> int:
     parser.add_argument("--skip-nlu", action="store_true")
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
-    retrieval.run()
-    abstention.run()
+    print("Question bank in process (answering core, real model and index, no NLU):")
+    for half in ("dev", "test"):
+        print("\n".join("  " + line for line in bank.run_in_process(half).lines()))
     with tempfile.TemporaryDirectory(prefix="hok-bench-") as tmp:
         if not args.skip_nlu:
             nlu_cross_validation(args.rasa, Path(tmp) / "nlu")
+        logs = Path(tmp) / "logs"
         with running(
-            args.rasa, rasa_port=17005, knowledge_port=17055, tracker_db=Path(tmp) / "t.db"
+            args.rasa, rasa_port=17005, knowledge_port=17055, tracker_db=Path(tmp) / "t.db", log_dir=logs
         ) as servers:
             dev = subprocess.run(
                 [sys.executable, str(ASK_BOT), str(DEVSET), "--url", servers.rasa_url],
                 capture_output=True, text=True,
             )  # fmt: skip
             print("dev set through the bot (ask_bot.py):")
-            print("\n".join("  " + line for line in dev.stdout.strip().splitlines()))
+            print("\n".join("  " + line for line in dev.stdout.strip().splitlines()[-2:]))
+            print("Question bank through the bot (Rasa REST):")
+            for half in ("dev", "test"):
+                report = bank.run_through_bot(half, servers.rasa_url)
+                print("\n".join("  " + line for line in report.lines()))
+            breakers = (
+                (logs / "rasa.log").read_text(encoding="utf-8", errors="replace").count(CIRCUIT_BREAKER)
+            )
+            print(f"circuit breakers tripped in Rasa's log: {breakers}")
             turn_latency(f"{servers.rasa_url}/webhooks/rest/webhook", args.rounds, "Rasa REST")
             turn_latency(f"{servers.knowledge_url}/chat", args.rounds, "Widget /chat (proxy + redaction)")
     return 0

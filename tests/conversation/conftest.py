@@ -29,10 +29,11 @@ KNOWLEDGE_PORT = int(os.environ.get("HOK_TEST_KNOWLEDGE_PORT", "16055"))
 class Client:
     """Talks to the running assistant as a chat client does."""
 
-    def __init__(self, rasa_url: str, knowledge_url: str, database_url: str) -> None:
+    def __init__(self, rasa_url: str, knowledge_url: str, database_url: str, log_dir: Path) -> None:
         self.rasa_url = rasa_url
         self.knowledge_url = knowledge_url
         self.database_url = database_url  # the knowledge service's database (test-only, in tmp)
+        self.log_dir = log_dir  # the servers' logs (rasa.log, knowledge.log)
 
     @staticmethod
     def _post(url: str, body: Any) -> tuple[int, Any]:
@@ -76,7 +77,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     tmp = tmp_path_factory.mktemp("servers")
     env = {"HOK_DATABASE_URL": f"sqlite:///{tmp / 'knowledge.db'}"}
     with running(RASA, RASA_PORT, KNOWLEDGE_PORT, tracker_db=tmp / "tracker.db", env=env, log_dir=tmp) as s:
-        yield Client(s.rasa_url, s.knowledge_url, env["HOK_DATABASE_URL"])
+        yield Client(s.rasa_url, s.knowledge_url, env["HOK_DATABASE_URL"], tmp)
 
 
 @pytest.fixture(scope="session")

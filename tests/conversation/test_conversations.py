@@ -39,7 +39,8 @@ def test_a_question_is_answered_with_its_source(assistant):
     assert answer["kind"] == "passage"
     assert answer["sources"][0]["doc"] == "skane-samverkan-rutin"
     assert "Palliativ vård" in text and "Källa: Rutin för samverkan" in text
-    assert set(answer["sources"][0]) == {"doc", "title", "section", "excerpt"}
+    assert set(answer["sources"][0]) == {"doc", "title", "section", "excerpt", "url"}
+    assert answer["sources"][0]["url"].startswith(f"/kallor/{answer['sources'][0]['doc']}?stycke=")
     assert 0 < answer["confidence"] <= 1
 
 

@@ -227,6 +227,13 @@ def test_everything_works_with_the_keyboard_alone(page, assistant):
     assert order[2]["tag"] == "summary" and order[2]["outline"] >= 2, order
     page.keyboard.press("Enter")
     expect(answer.locator(".hok-source-title", has_text=HOK_TITLE).first).to_be_visible()
+    # The opened sources link to the source viewer (one link per source), reached with Tab
+    # before the rating.
+    sources_shown = answer.locator(".hok-source-link").count()
+    assert sources_shown >= 1
+    for _ in range(sources_shown):
+        page.keyboard.press("Tab")
+        assert widget.focused()["label"].startswith("Visa i dokumentet: "), widget.focused()
     page.keyboard.press("Tab")
     assert widget.focused()["label"] == "Bra svar"
     page.keyboard.press("Space")

@@ -6,7 +6,7 @@ import pytest
 
 from index import store
 from index.analysis import SwedishAnalyzer
-from index.extract import extract
+from index.reader import Reader
 from index.retriever import Retriever
 
 
@@ -45,15 +45,16 @@ def test_missing_index_is_reported(tmp_path, tiny_corpus):
     assert store.staleness(tiny_corpus, tmp_path / "nothing", "m") == [f"no index at {tmp_path / 'nothing'}"]
 
 
-def test_search_and_extract_find_the_convener(built, fake_embedder):
+def test_search_and_read_find_the_convener(built, fake_embedder):
     sources, out, _ = built
     stored = store.load(sources, out, "fake-embedder")
     analyzer = SwedishAnalyzer()
     retriever = Retriever(stored, fake_embedder, analyzer)
     result = retriever.search("Vem sammankallar till samverkansmöten?")
     assert result.best is not None and result.coverage > 0.5
-    ex = extract(result, stored, analyzer, retriever.bm25)
-    assert ex is not None
-    assert any("sammankallar" in s for s in ex.sentences)
+    reading = Reader(stored, analyzer, retriever.bm25).read(result)
+    assert reading is not None
+    assert any("sammankallar" in s for s in reading.sentences)
+    assert reading.section == "Sammankallande"  # the section the sentence stands under
     off_topic = retriever.search("Vilken pizzeria har bäst kebab?")
     assert off_topic.coverage < 0.3

@@ -409,3 +409,15 @@ def test_assessment_requires_one_finding_per_criterion_in_order():
         assess_answers({"no_such_criterion": True})
     with pytest.raises(KeyError):
         Assessment.empty().finding("no_such_criterion")
+
+
+def test_eye_drops_among_the_medicines_are_not_counted():
+    described = assess("tar 7 läkemedel men 2 av dem är ögondroppar")
+    assert described.finding("medications").status is Status.NOT_MET
+
+
+def test_an_age_written_after_the_person_counts():
+    for text in ("en man på åttio", "en patient på 80 år", "kvinna pa 82 med hemsjukvard"):
+        assert assess(text).finding("age").status is Status.MET, text
+    assert assess("en kvinna på 60").finding("age").status is Status.NOT_MET
+    assert assess("inlagd på tre ganger").finding("age").status is Status.UNKNOWN

@@ -6,7 +6,9 @@ off-topic and real questions overlap. So the rule combines independent signals:
   agreements use at all (a pizzeria or the weekend weather are simply not in them);
 - the best passage's dense cosine similarity;
 - the NLU's own verdict (out_of_scope), which alone is not trusted when the question is
-  clearly about the agreements by the other two signals.
+  clearly about the agreements by the other two signals;
+- the kind of answer asked for: a question for a date, a figure, a frequency, a case number or a
+  phone number that no sentence near the best one can answer is not answered with another fact.
 Thresholds live in settings and are measured by ``make bench``.
 """
 
@@ -15,13 +17,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from index.answer_types import AnswerType
+
 
 class Reason(StrEnum):
     ANSWER = "answer"
     NO_CONTENT = "no_content"  # nothing but stop words, emoji or punctuation
     LOW_SIMILARITY = "low_similarity"
     LOW_COVERAGE = "low_coverage"
+    UNKNOWN_WORDS = "unknown_words"  # several words the agreements never use, a weak match
     OUT_OF_SCOPE = "out_of_scope"
+    NO_ANSWER_OF_KIND = "no_answer_of_kind"  # a date, figure or address asked for; none found
 
 
 @dataclass(frozen=True)
@@ -31,15 +37,22 @@ class Thresholds:
     strong_dense: float
     out_of_scope_confidence: float = 0.6
     override_coverage: float = 0.85
+    unknown_words: int = 2  # this many words the agreements never use ...
+    unknown_max_lexical: float = 0.35  # ... and a quoted sentence holding less of the question
 
 
 @dataclass(frozen=True)
 class Signals:
     terms: int  # content terms in the question
     coverage: float
-    dense: float
+    dense: float  # the best passage's cosine similarity
     intent: str | None = None
     intent_confidence: float = 0.0
+    unknown: int = 0  # content words the agreements never use
+    sentence_dense: float = 0.0  # the quoted sentence's cosine similarity
+    lexical: float = 0.0  # the share of the question's words the quoted sentence holds
+    answer_type: AnswerType = AnswerType.OTHER
+    type_missing: bool = False  # a figure, date or address was asked for and none was found
 
 
 @dataclass(frozen=True)
@@ -56,10 +69,14 @@ def decide(signals: Signals, t: Thresholds) -> Decision:
     confidence = answer_confidence(signals, t)
     if signals.terms == 0:
         return Decision(Reason.NO_CONTENT, 0.0)
+    if signals.type_missing:
+        return Decision(Reason.NO_ANSWER_OF_KIND, confidence)
     if signals.dense < t.min_dense:
         return Decision(Reason.LOW_SIMILARITY, confidence)
     if signals.coverage < t.min_coverage and signals.dense < t.strong_dense:
         return Decision(Reason.LOW_COVERAGE, confidence)
+    if signals.unknown >= t.unknown_words and signals.lexical < t.unknown_max_lexical:
+        return Decision(Reason.UNKNOWN_WORDS, confidence)
     clearly_on_topic = signals.coverage >= t.override_coverage and signals.dense >= t.strong_dense
     nlu_says_off_topic = (
         signals.intent == "out_of_scope" and signals.intent_confidence >= t.out_of_scope_confidence

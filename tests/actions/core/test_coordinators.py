@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.coordinators import Coordinators
+from actions.core.coordinators import Coordinators
 from knowledge.answer import AnswerKind
 from knowledge.registry import DesignationStore, get_register
 

@@ -1,6 +1,6 @@
 import pytest
 
-from actions.abstention import Reason, Signals, Thresholds, answer_confidence, decide
+from actions.core.abstention import Reason, Signals, Thresholds, answer_confidence, decide
 
 T = Thresholds(min_dense=0.80, min_coverage=0.45, strong_dense=0.86)
 

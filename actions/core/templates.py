@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from actions.constants import PAYLOAD_DENY, PAYLOAD_PASS_ON
+
 SOURCE_LINE = "Källa: {title}{section}."
 SOURCE_SECTION = ", avsnittet ”{section}”"
 
@@ -18,11 +20,27 @@ NOT_UNDERSTOOD = (
 TOO_LONG = "Din fråga var mycket lång, så jag har bara läst början av den."
 BUTTON_PASS_ON = "Ja, skicka vidare"
 BUTTON_NO_THANKS = "Nej tack"
+PASS_ON_BUTTONS = ((BUTTON_PASS_ON, PAYLOAD_PASS_ON), (BUTTON_NO_THANKS, PAYLOAD_DENY))
 PASSED_ON = (
     "Tack! Jag har skickat frågan vidare till processledaren, som går igenom frågor jag inte kunde svara på."
 )
 NOT_PASSED_ON = "Okej, då låter jag bli. Ställ gärna en annan fråga om överenskommelserna."
 NOTHING_TO_CONFIRM = "Jag är inte säker på vad du svarar på. Skriv gärna din fråga om överenskommelserna."
+PASS_ON_FAILED = (
+    "Jag kunde tyvärr inte spara frågan just nu, så den har inte skickats vidare. "
+    "Försök igen om en stund, eller kontakta processledaren direkt."
+)
+
+# Definitions of abbreviations, from the sources' own "long form (X)".
+DEFINITION = "{abbreviation} står för {long_form}."
+NO_DEFINITION = (
+    "Överenskommelserna använder förkortningen {abbreviation} men förklarar den inte, "
+    "så jag kan inte säga vad den står för."
+)
+OTHER_REGION = (
+    "Jag har bara överenskommelserna för Stockholms län och Skåne, inte för {region}, "
+    "så jag kan inte svara på frågor om samverkan där."
+)
 
 # API and chat page messages.
 EMPTY_MESSAGE = "Meddelandet är tomt. Skriv en fråga."

@@ -1,0 +1,23 @@
+"""The answering core assembled in process for benchmarks (real model and index, a throwaway
+database for the register's designations)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from actions.core.coordinators import Coordinators
+from actions.core.engine import AnsweringCore
+from actions.core.passages import PassageAnswerer
+from index.service import SearchEngine
+from knowledge.registry import DesignationStore, get_register
+from knowledge.settings import get_settings
+
+
+def core_for_bench() -> AnsweringCore:
+    settings = get_settings()
+    engine = SearchEngine(settings)
+    engine.ensure_index(rebuild=True)
+    database = Path(tempfile.mkdtemp(prefix="hok-bench-")) / "knowledge.db"
+    coordinators = Coordinators(get_register(), DesignationStore(f"sqlite:///{database}"))
+    return AnsweringCore(PassageAnswerer(engine, settings), coordinators)
