@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         ActionAnswerCoordinator(core),
         ActionMobileTeamReset(),
         ValidateMobileTeamForm(),
-        ActionMobileTeamVerdict(core.linked),
+        ActionMobileTeamVerdict(core),
         *(ActionAskCriterion(c.id, core.linked) for c in CRITERIA),
     ):
         executor.register_action(action)

@@ -7,6 +7,7 @@ form, and the rules in ``bot/data/rules/mobile_team.yml`` end the questioning an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -25,7 +26,8 @@ from actions.constants import (
     SLOT_REQUESTED,
 )
 from actions.core import mobile_team, templates
-from actions.reply import send_answer
+from actions.core.engine import AnsweringCore
+from actions.reply import after_answer, question_from, send_answer
 from knowledge.answer import Answer
 from knowledge.eligibility import Assessment, Finding, assess
 
@@ -54,7 +56,7 @@ class ValidateMobileTeamForm(FormValidationAction):
         slots = tracker.slots
         settled = mobile_team.asked_or_known(slots)
         starting = tracker.get_slot(SLOT_REQUESTED) is None and not settled
-        if starting and not mobile_team.describes_patient(_assess(_text(tracker))):
+        if starting and not mobile_team.starts_questioning(_text(tracker)):
             return []  # a general question about the criteria: the rule answers it
         to_ask = set(mobile_team.still_to_ask(mobile_team.from_slots(slots), settled))
         return [
@@ -177,10 +179,11 @@ class ActionMobileTeamReset(Action):
 
 
 class ActionMobileTeamVerdict(Action):
-    """Once the questioning ends: the verdict, or, for a general question, the rule."""
+    """Once the questioning ends: the verdict, or, for a general question, the rule (or, when NLU
+    sent a message here that is about something else, the core's answer to it)."""
 
-    def __init__(self, link: Callable[[Answer], Answer]) -> None:
-        self.link = link
+    def __init__(self, core: AnsweringCore) -> None:
+        self.core = core
 
     def name(self) -> str:
         return ACTION_MOBILE_TEAM_VERDICT
@@ -188,8 +191,11 @@ class ActionMobileTeamVerdict(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        question = question_from(tracker)
         assessment = mobile_team.from_slots(tracker.slots)
-        settled = mobile_team.asked_or_known(tracker.slots)
-        answer = mobile_team.verdict(assessment) if settled else mobile_team.rule_answer()
-        send_answer(dispatcher, self.link(answer))
-        return []
+        if mobile_team.asked_or_known(tracker.slots):
+            answer = self.core.linked(mobile_team.verdict(assessment))
+        else:
+            answer = await asyncio.to_thread(self.core.mobile_team_general, question)
+        send_answer(dispatcher, answer)
+        return after_answer(question, answer)

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     abstain_min_dense: float = 0.80
     abstain_min_coverage: float = 0.45
     abstain_strong_dense: float = 0.86
+    abstain_unknown_words: int = 2  # this many words the agreements never use ...
+    abstain_unknown_max_lexical: float = 0.35  # ... with a quoted sentence holding less of the question
+    abstain_out_of_scope_confidence: float = 0.8  # NLU's "off topic" counts when this sure ...
+    abstain_out_of_scope_max_coverage: float = 0.6  # ... and the question this weakly covered
 
     # The knowledge database (questions passed on; later the register's designations).
     database_url: str = f"sqlite:///{PROJECT_ROOT / '.var' / 'knowledge.db'}"

@@ -1,8 +1,8 @@
 """The answering core: one place that turns a question into an :class:`Answer`.
 
-Order: (curated answers, later) → register and rules (GSA/KSA in an area, who convenes, the
-mobile care team rule) → a definition the sources give → the passage that answers it → an
-honest abstention. NLU's intent is a hint, not the judge: a question NLU sent to the register
+Order: register and rules (GSA/KSA in an area, who convenes, the mobile care team rule) → a
+region the assistant has no agreements for → a definition the sources give → the passage that
+answers it → an honest abstention. NLU's intent is a hint, not the judge: a question NLU sent to the register
 that asks about the role itself is answered from the sources, and a structured question NLU
 missed is still answered from the register. The Rasa actions and ``/api/answer`` both call it;
 it knows nothing of Rasa.
@@ -27,7 +27,7 @@ from actions.core.passages import Considered, PassageAnswerer
 from actions.core.question import Question
 from knowledge.answer import Answer, AnswerKind
 from knowledge.eligibility import assess
-from knowledge.registry import Resolution
+from knowledge.registry import Register, Resolution
 from knowledge.registry.outside import other_regions
 from knowledge.text import fold
 
@@ -40,35 +40,16 @@ _OTHER_BODY = re.compile(
     r"|centralt samverkansorgan|delregional\w*|fragor och svar|fragemote\w*|svarsmote\w*|mote om hok"
     r"|sip\w*|samordnad individuell plan|vardplanering\w*)\b"
 )
-_MOBILE_TEAM = re.compile(r"\bmobil\w* (?:vard)?team\w*\b|\bmobila teamet\b")
+# A general question about the mobile care team: its criteria, conditions, who can be enrolled.
+_MOBILE_TEAM_RULE = re.compile(r"\b(?:kriteri\w*|villkor|krav\w*|vilka patienter|vem kan|vilka kan)\b")
 _QUESTION_WORD = re.compile(
     r"\?|\b(?:vem|vems|vad|vilk\w+|nar|hur|var|vart|varfor|kan|far|ska|maste|finns|galler|ar det)\b"
 )
 # Words of a question about the assistant itself, which say nothing about the agreements.
 _ABOUT_THE_BOT = frozenset(
-    [
-        "fraga",
-        "fragor",
-        "svara",
-        "svar",
-        "hjalpa",
-        "hjalp",
-        "undra",
-        "veta",
-        "kunna",
-        "gora",
-        "bra",
-        "tack",
-        "hej",
-        "assistent",
-        "bot",
-        "chatt",
-        "du",
-        "dig",
-        "jag",
-        "mig",
-    ]
-)
+    ("fraga", "fragor", "svara", "svar", "hjalpa", "hjalp", "undra", "veta", "kunna", "gora", "bra",
+     "tack", "hej", "assistent", "bot", "chatt", "du", "dig", "jag", "mig")
+)  # fmt: skip
 SMALL_TALK_MAX_WORDS = 4
 _REGION_WORDS = {
     REGION_SKANE: re.compile(r"\bskane\w*|\bregion skane\b"),
@@ -127,8 +108,12 @@ class AnsweringCore:
         """A question NLU took for GSA/KSA in an area or for who convenes (area from the slots)."""
         return self.linked(self._coordinator(question))
 
-    def mobile_team_rule(self) -> Answer:
-        return self.linked(mobile_team.rule_answer())
+    def mobile_team_general(self, question: Question) -> Answer:
+        """A message the mobile care team form found no patient in: the criteria when it asks
+        about the mobile care team, else an answer to what it does ask."""
+        if mobile_team.mentions_mobile_team(question.text) or _asks_rule(question.text):
+            return self.linked(mobile_team.rule_answer())
+        return self.answer(question)
 
     def is_small_talk(self, question: Question) -> bool:
         """Whether a message NLU took for small talk really is that, and not a question about the
@@ -160,23 +145,24 @@ class AnsweringCore:
             follow = self._with_new_area(question)
             if follow is not None:
                 return follow
-        if question.intent in (INTENT_ASK_CONVENER,) or self._asks_convener(text):
+        if question.intent == INTENT_ASK_CONVENER or self._asks_convener(text):
             return self._convener(text)
         routed = self.coordinators.route(text)
         if routed is not None:
             return routed
-        if question.intent == INTENT_ASK_MOBILE_TEAM or _MOBILE_TEAM.search(fold(text)):
-            described = assess(text)
-            if mobile_team.describes_patient(described):
-                return mobile_team.verdict(described)  # the form asks for what is missing; here, it is listed
-            if self._asks_rule(text):
+        if question.intent == INTENT_ASK_MOBILE_TEAM or mobile_team.mentions_mobile_team(text):
+            if mobile_team.starts_questioning(text):
+                # The form asks for what is missing; outside it, what is missing is listed.
+                return mobile_team.verdict(assess(text))
+            if _asks_rule(text):
                 return mobile_team.rule_answer()
         return None
 
     def _coordinator(self, question: Question) -> Answer:
         text = question.text
         if question.intent == INTENT_ASK_CONVENER:
-            return self._convener(text) or self._answer(question)
+            convener = self._convener(text) if self._asks_convener(text) else None
+            return convener or self._answer(question)
         register = self.coordinators.register
         resolution = _resolution(register, question.area, question.area_matched)
         role = _INTENT_ROLES.get(question.intent or "")
@@ -190,8 +176,9 @@ class AnsweringCore:
             if follow is not None:
                 return follow
         if role not in ("gsa", "ksa"):
-            if resolution is None:
-                return self._answer(question)
+            only_the_area = self.coordinators.register.resolve_exact_name(text) is not None
+            if resolution is None or not only_the_area:
+                return self._answer(question)  # "regnar det i Malmö imorgon?" is no area question
             return _what_about(resolution)
         return self.coordinators.answer(role, resolution)
 
@@ -224,12 +211,6 @@ class AnsweringCore:
             return self.coordinators.convener_in_region(REGION_SKANE)
         return self.coordinators.convener(resolution)
 
-    def _asks_rule(self, text: str) -> bool:
-        """A general question about the mobile care team's criteria or who decides."""
-        return bool(
-            re.search(r"\b(?:kriteri\w*|villkor|krav\w*|vilka patienter|vem kan|vilka kan)\b", fold(text))
-        )
-
 
 # GSA/KSA or the words for them ("samordnande vc", "samordningsansvar", "samordnare").
 _ROLE_WORDS = re.compile(r"\b(?:gsa|ksa|samordna\w*|samordning\w*)\b")
@@ -239,7 +220,12 @@ def _names_role(text: str) -> bool:
     return bool(_ROLE_WORDS.search(fold(text)))
 
 
-def _resolution(register, area_id: str | None, matched: str | None) -> Resolution | None:
+def _asks_rule(text: str) -> bool:
+    """A general question about the mobile care team's criteria or who can be enrolled."""
+    return bool(_MOBILE_TEAM_RULE.search(fold(text)))
+
+
+def _resolution(register: Register, area_id: str | None, matched: str | None) -> Resolution | None:
     """The area in the slot, remembering a near-miss spelling so the answer can say what it understood."""
     area = register.get(area_id) if area_id else None
     if area is None:

@@ -7,6 +7,7 @@ form's actions say and decide, and knows nothing of Rasa."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from actions.core import templates
@@ -23,6 +24,7 @@ from knowledge.eligibility import (
     parse_answer,
 )
 from knowledge.rules import get_rule, rule_sources
+from knowledge.text import fold
 
 SLOT_PREFIX = "criterion_"
 SLOTS = tuple(SLOT_PREFIX + c.id for c in CRITERIA)
@@ -59,6 +61,24 @@ def asked_or_known(slots: Mapping[str, object]) -> set[str]:
 def slot_value(finding: Finding) -> str | None:
     """What a criterion slot holds after ``finding`` (None: still to be asked)."""
     return finding.status.value if finding.known else None
+
+
+_MOBILE_TEAM = re.compile(r"\bmobil\w* (?:vard)?team\w*\b|\bmobila teamet\b")
+_CRITERIA = re.compile(r"\bkriteri\w*\b")
+
+
+def mentions_mobile_team(text: str) -> bool:
+    return bool(_MOBILE_TEAM.search(fold(text)))
+
+
+def starts_questioning(text: str) -> bool:
+    """Whether a message starts the questioning: it describes a patient and is about the mobile
+    care team or its criteria, or describes two criteria or more ("82 år, hemsjukvård ..."). One
+    criterion in a question about something else ("tandvård för äldre med hemsjukvård") is not."""
+    described = assess(text)
+    settled = len(described.findings) - len(described.unknown)
+    about_it = mentions_mobile_team(text) or bool(_CRITERIA.search(fold(text)))
+    return settled >= 2 or (settled == 1 and about_it)
 
 
 def describes_patient(assessment: Assessment) -> bool:

@@ -50,6 +50,10 @@ class PassageAnswerer:
             min_dense=settings.abstain_min_dense,
             min_coverage=settings.abstain_min_coverage,
             strong_dense=settings.abstain_strong_dense,
+            out_of_scope_confidence=settings.abstain_out_of_scope_confidence,
+            out_of_scope_max_coverage=settings.abstain_out_of_scope_max_coverage,
+            unknown_words=settings.abstain_unknown_words,
+            unknown_max_lexical=settings.abstain_unknown_max_lexical,
         )
 
     @cached_property

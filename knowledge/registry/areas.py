@@ -34,6 +34,7 @@ _WORD = re.compile(r"[^\W_]+")
 _AREA_FIELDS = {"id", "name", "kind", "region", "parent", "aliases", "coordination"}
 _COORDINATION_FIELDS = ("by", "note", "source", "section")
 # Words that may precede a bare answer: "i Bromma", "på Söder".
+FUZZY_CACHE_SIZE = 2048
 _LEADING_FILLERS = {"i", "pa", "inom", "for", "fran", "det", "galler", "omrade", "omradet"}
 MAX_FUZZY_WORDS = 3
 
@@ -120,6 +121,9 @@ class Register:
         self._vocabulary = sorted(
             {word for names in self._fuzzy.values() for words in names for word in words}
         )
+        # Fuzzy matching compares every word with every name word: a turn asks the same text
+        # several times (routing, the form, the region), so recent results are kept.
+        self._fuzzy_cache: dict[tuple[str, bool], Resolution | None] = {}
 
     def _index(self, area: Area) -> None:
         names = (area.name, *area.aliases)
@@ -230,6 +234,14 @@ class Register:
         return masked
 
     def _fuzzy_match(self, text: str, *, whole: bool) -> Resolution | None:
+        cache_key = (text, whole)
+        if cache_key not in self._fuzzy_cache:
+            if len(self._fuzzy_cache) >= FUZZY_CACHE_SIZE:
+                self._fuzzy_cache.pop(next(iter(self._fuzzy_cache)))
+            self._fuzzy_cache[cache_key] = self._fuzzy_match_uncached(text, whole=whole)
+        return self._fuzzy_cache[cache_key]
+
+    def _fuzzy_match_uncached(self, text: str, *, whole: bool) -> Resolution | None:
         norm = normalize(text)
         words = list(_WORD.finditer(norm))
         folded = [fold(w.group()) for w in words]
