@@ -112,6 +112,40 @@ class ValidateMobileTeamForm(FormValidationAction):
         described = _assess(text).finding(criterion_id)
         return {slot: described.status.value} if described.known else {}
 
+    def _checked(self, slot: str, value: Any) -> dict[str, Any]:
+        """A criterion slot holds "met", "not_met" or "unknown"; anything else is dropped."""
+        return {slot: value if value in mobile_team.SLOT_VALUES else None}
+
+    def validate_criterion_chronic_diagnoses(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("criterion_chronic_diagnoses", value)
+
+    def validate_criterion_hospital_admissions(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("criterion_hospital_admissions", value)
+
+    def validate_criterion_medications(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("criterion_medications", value)
+
+    def validate_criterion_personal_care(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("criterion_personal_care", value)
+
+    def validate_criterion_age(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("criterion_age", value)
+
+    def validate_criterion_home_care(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("criterion_home_care", value)
+
     async def extract_criterion_chronic_diagnoses(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

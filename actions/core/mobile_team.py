@@ -29,6 +29,7 @@ from knowledge.text import fold
 SLOT_PREFIX = "criterion_"
 SLOTS = tuple(SLOT_PREFIX + c.id for c in CRITERIA)
 ASKED_UNKNOWN = "unknown"  # the slot value of a criterion asked about that the user did not know
+SLOT_VALUES = frozenset({Status.MET.value, Status.NOT_MET.value, ASKED_UNKNOWN})
 _SHORT_REPLY_WORDS = 4  # a reply this short that is not understood is asked again
 
 

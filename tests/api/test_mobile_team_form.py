@@ -161,3 +161,14 @@ def test_the_reset_before_a_new_questioning_forgets_the_old_criteria(client: Tes
     ).json()
     slots = _slots(body)
     assert all(slots[s] is None for s in mobile_team.SLOTS) and slots["mobile_team_retries"] == 0
+
+
+def test_a_malformed_criterion_value_is_dropped_by_validation(client: TestClient):  # noqa: F811
+    request = call(
+        "validate_mobile_team_form", "ja", "affirm", {"criterion_age": "met"}, "criterion_home_care"
+    )
+    # A value that no extraction gives, as a crafted call could send it: validated away.
+    request["tracker"]["events"].append({"event": "slot", "name": "criterion_medications", "value": "kanske"})
+    body = client.post("/webhook", json=request).json()
+    slots = _slots(body)
+    assert slots["criterion_home_care"] == "met" and slots.get("criterion_medications", None) is None
