@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import importlib.util
 import json
 import statistics
 import sys
@@ -34,18 +33,11 @@ from typing import Any
 import yaml
 
 from knowledge.settings import PROJECT_ROOT
+from tests.bench.devset import load_ask_bot
 from tests.eval.passages import answer_passages
 
 BANK = {half: PROJECT_ROOT / "tests" / "eval" / f"bank-{half}.yaml" for half in ("dev", "test")}
-ASK_BOT = PROJECT_ROOT.parent / "shared" / "eval" / "ask_bot.py"
-
-
-def ask_bot() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("ask_bot", ASK_BOT)
-    assert spec and spec.loader, ASK_BOT
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+ask_bot = load_ask_bot
 
 
 def load(half: str) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import urllib.error
@@ -17,10 +16,10 @@ import pytest
 
 from actions.launcher import running
 from knowledge.settings import PROJECT_ROOT
+from tests.bench.devset import load_ask_bot
 
 RASA = os.environ.get("HOK_RASA_BIN", str(PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"))
 RASA_MODEL = PROJECT_ROOT / "bot" / "models" / "hok.tar.gz"
-ASK_BOT = PROJECT_ROOT.parent / "shared" / "eval" / "ask_bot.py"
 # Ports of the test servers; override to run two test sessions side by side.
 RASA_PORT = int(os.environ.get("HOK_TEST_RASA_PORT", "16005"))
 KNOWLEDGE_PORT = int(os.environ.get("HOK_TEST_KNOWLEDGE_PORT", "16055"))
@@ -83,8 +82,4 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
 @pytest.fixture(scope="session")
 def ask_bot() -> ModuleType:
     """The shared evaluation client (../shared/eval/ask_bot.py), to judge replies exactly as it does."""
-    spec = importlib.util.spec_from_file_location("ask_bot", ASK_BOT)
-    assert spec and spec.loader, ASK_BOT
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_ask_bot()

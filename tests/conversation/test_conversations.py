@@ -7,7 +7,8 @@ import uuid
 import pytest
 import yaml
 
-from tests.conversation.conftest import ASK_BOT, answer_of, text_of
+from tests.bench.devset import DEVSET
+from tests.conversation.conftest import answer_of, text_of
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +22,7 @@ DOC_IDS = {
 
 
 def _dev_cases() -> list[dict]:
-    return yaml.safe_load((ASK_BOT.parent / "devset.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(DEVSET.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("case", _dev_cases(), ids=lambda c: c["id"])
