@@ -93,7 +93,9 @@ class Reader:
         self.bm25 = bm25
         self._readings = lru_cache(maxsize=4096)(self._unit_readings)
 
-    def _unit_readings(self, chunk_id: str, section: str, unit: str) -> frozenset[str]:
+    def _unit_readings(self, key: str, section: str, unit: str) -> frozenset[str]:
+        """The readings of a unit under its section (``key``, a passage or document id, keeps
+        equal texts of different passages apart in the cache)."""
         return frozenset(self.analyzer.readings(f"{section}. {unit}"))
 
     def lexical(self, query: Query, readings: frozenset[str]) -> float:
@@ -126,9 +128,9 @@ class Reader:
             _, vectors = self.stored.units_of(hit.chunk)
             dense = vectors @ result.query_vector
             scores, typed_units = [], []
+            heading = self.lexical(query, self._readings(hit.chunk.doc_id, hit.chunk.title, ""))
             for u, (section, unit) in enumerate(chunk_units(hit.chunk)):
                 readings = self._readings(hit.chunk.id, section, unit)
-                heading = self.lexical(query, self._readings(hit.chunk.doc_id, hit.chunk.title, ""))
                 lex = self.lexical(query, readings)
                 if focus is not None:  # a follow-up: its own words count most, the context's too
                     lex = w.focus_share * lex + (1 - w.focus_share) * self.lexical(result.analysis, readings)
