@@ -9,6 +9,7 @@ sentences are exactly the ones quoted: ``?stycke=<passage id>&meningar=0,2#styck
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Query
@@ -87,7 +88,9 @@ def viewer_router(engine: SearchEngine) -> APIRouter:
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True
     )
 
+    @lru_cache(maxsize=1)
     def documents() -> dict[str, Document]:
+        """The sources' metadata, read once (the index the passages come from is loaded once too)."""
         return {d.id: d for d in load_documents(engine.settings.sources_dir)}
 
     @router.get(f"{VIEWER_PATH}/", response_class=HTMLResponse, include_in_schema=False)
