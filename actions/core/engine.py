@@ -187,10 +187,12 @@ class AnsweringCore:
         previous = question.previous or ""
         folded = fold(question.text)
         resolution = self.coordinators.register.resolve(question.text)
-        in_skane = resolution is None and "skane" in folded
-        if resolution is None and not in_skane:
+        region = next((r for r, words in _REGION_WORDS.items() if words.search(folded)), None)
+        if resolution is None and region is None:
             return None
         if self._asks_convener(previous):
+            if resolution is None and region is not None:
+                return self.coordinators.convener_in_region(region)  # "och i Stockholms län då?"
             return self._convener(question.text)
         role = next((r for r, p in ROLE_PATTERNS.items() if p.search(fold(previous))), None)
         if role is not None and resolution is not None:

@@ -46,6 +46,13 @@ def test_a_follow_up_naming_another_area_repeats_the_previous_question_there(cor
     assert answer.kind is AnswerKind.RULE and "KSON" in answer.text
 
 
+def test_a_follow_up_naming_the_other_region_gets_its_convener(core: AnsweringCore):
+    previous = "Vem är sammankallande för lokal samverkan i Skåne?"
+    answer = core.answer(Question("och i Stockholms län då?", previous=previous))
+    assert answer.kind is AnswerKind.RULE
+    assert answer.text.startswith("I Stockholms län är det den samordnande")
+
+
 def test_who_convenes_is_region_aware_but_another_bodys_meetings_are_not_the_rule(core: AnsweringCore):
     skane = core.answer(Question("vem sammankallar den lokala samverkan i Skåne?"))
     assert skane.kind is AnswerKind.RULE and "kommunen" in skane.text
