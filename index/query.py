@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -31,6 +31,7 @@ _TOKEN = re.compile(r"[\w.-]+")
 EXPANSION_WEIGHT = 0.5
 MIN_TYPO_LENGTH = 5
 MIN_COMPOUND_PART = 3
+MAX_STEM_EXTENSION = 3
 
 
 # A synonym of several words ("samordnande vårdcentral" for "GSA"): every word must match,
@@ -152,6 +153,18 @@ class Vocabulary:
                 return best[2]
         return None
 
+    def longer_stem(self, stem: str) -> frozenset[str]:
+        """The lemmas of corpus words whose stem extends ``stem`` by a suffix the stemmer left
+        ("rapporten" ~ "rapporteras": "~rapport" and "~rapporter")."""
+        if len(stem) < MIN_TYPO_LENGTH + 1:
+            return frozenset()
+        found = [
+            lemmas
+            for known, lemmas in self.stems.items()
+            if known.startswith(stem) and len(known) - len(stem) <= MAX_STEM_EXTENSION
+        ]
+        return frozenset().union(*found) if found else frozenset()
+
     def _part(self, part: str) -> frozenset[str]:
         """The lemmas of a corpus word that ``part`` is (or is a form of)."""
         if part in self.forms:
@@ -248,7 +261,7 @@ class QueryAnalyzer:
                 if corrected is not None:
                     variants.add(vocabulary.lemma_of(corrected))
             if not in_corpus and not any(v in known for v in variants):
-                variants |= vocabulary.split(term.text)
+                variants |= vocabulary.split(term.text) or vocabulary.longer_stem(term.stem)
             if position + 1 < len(content):
                 joined = term.text + content[position + 1].text
                 if joined in vocabulary.forms:
@@ -264,8 +277,17 @@ class QueryAnalyzer:
             terms.append(QueryTerm(term.text, lemma, frozenset(variants), is_known, 1.0, tuple(phrases)))
         for phrase, groups in self.synonyms.phrases():
             if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text):
+                words = set(phrase.split())
                 for group in groups:
-                    for lemma in sorted(self._group_lemmas[group][0] & known):
+                    lemmas = self._group_lemmas[group][0] & known
+                    # A typed word of the phrase ("tycka" of "tycka till") means what the phrase means.
+                    terms = [
+                        replace(t, variants=t.variants | lemmas, known=True)
+                        if t.text in words and lemmas and t.weight >= 1.0
+                        else t
+                        for t in terms
+                    ]
+                    for lemma in sorted(lemmas):
                         terms.append(QueryTerm(phrase, lemma, frozenset({lemma}), True, EXPANSION_WEIGHT))
         return Query(text, tuple(terms), question_type(text), self._dense_text(text, folded_text))
 
