@@ -118,6 +118,8 @@ class Reader:
         counts = counted(query.text)  # "hur många X": a count is strictly needed
         # A number next to the counted noun, when the sources use that noun at all.
         noun = counts if counts and any(r in self.bm25.idf for r in self.analyzer.readings(counts)) else None
+        # "hur många anställda": what the sources never mention, they cannot count.
+        uncountable = counts is not None and any(t.text == counts and not t.known for t in query.terms)
         w = self.weights
         bonus = w.precise_bonus if kind in PRECISE else w.type_bonus
         rank_bonus = w.rank_bonus * (w.follow_up_rank_factor if focus is not None else 1.0)
@@ -156,6 +158,7 @@ class Reader:
         near_top = best_score - w.support_margin
         support = not marked(kind) or any(typed_per_hit[h][u] >= needed for u in chosen)
         support = support or any(s[5] >= needed for s in scored if s[0] >= near_top)
+        support = support and not uncountable
         return Reading(
             hit=hit,
             sentences=tuple(units[u][1] for u in chosen),

@@ -100,6 +100,12 @@ def test_a_number_asked_for_that_no_sentence_holds_is_marked_missing(reader_and_
     assert found.strict and not found.strict_type_missing
 
 
+def test_a_count_of_what_the_sources_never_mention_is_marked_missing(reader_and_retriever):
+    # "100 000" stands in a sentence about Testcentralen, but the sources count no employees.
+    reading = _read(reader_and_retriever, "Hur många anställda har testcentralen?")
+    assert reading.strict_type_missing
+
+
 def test_the_sources_define_their_own_abbreviations(reader_and_retriever):
     reader, _ = reader_and_retriever
     definitions = find_definitions(reader.stored.chunks)
