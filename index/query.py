@@ -283,7 +283,7 @@ class QueryAnalyzer:
                     # A typed word of the phrase ("tycka" of "tycka till") means what the phrase means.
                     terms = [
                         replace(t, variants=t.variants | lemmas, known=True)
-                        if t.text in words and lemmas and t.weight >= 1.0
+                        if t.text in words and lemmas and t.weight >= 1.0 and not t.known
                         else t
                         for t in terms
                     ]

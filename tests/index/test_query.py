@@ -103,3 +103,15 @@ def test_unknown_words_are_reported(queries):
 def test_the_embedding_model_gets_abbreviations_spelt_out(queries):
     assert "samordnande vårdcentral (GSA)" in queries.analyse("vem är gsa").dense_text
     assert queries.analyse("vem utser den samordnande vårdcentralen").dense_text.endswith("vårdcentralen")
+
+
+def test_a_form_the_stemmer_cuts_short_finds_the_longer_corpus_stem(queries, analyzer):
+    # "rapporten" stems to "rapport", the corpus only has "rapporteras" (stem "rapporter").
+    term = _term(queries, "vem far rapporten", "rapporten")
+    assert term.known and term.matches(analyzer.readings("rapporteras till styrgruppen"))
+
+
+def test_a_word_of_a_phrase_synonym_keeps_its_own_meaning(queries, analyzer):
+    # "samordnande vårdcentral" means GSA, but "vårdcentral" alone does not match "GSA".
+    term = _term(queries, "vem ar samordnande vardcentral i testby", "vardcentral")
+    assert not term.matches(analyzer.readings("GSA"))
