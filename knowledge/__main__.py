@@ -4,6 +4,7 @@
     python -m knowledge feedback [--limit 50]         users' ratings of answers, newest first
     python -m knowledge areas [--region skane]        the register of areas
     python -m knowledge designation set|list|remove|export|import|history ...   GSA/KSA per area
+    python -m knowledge db status|init|upgrade        the database: check, create a new one, migrate
 
 Bad input gives a Swedish message on stderr and exit code 2.
 """
@@ -17,6 +18,7 @@ from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from knowledge.db import Database, DatabaseError
 from knowledge.feedback import RATING_LABELS, Feedback, FeedbackStore
 from knowledge.inbox import Inbox
 from knowledge.registry import cli as registry_cli
@@ -82,14 +84,38 @@ def build_parser() -> argparse.ArgumentParser:
     inbox.add_argument("--status", default=None)
     feedback = sub.add_parser("feedback", help="list users' ratings of answers, newest first")
     feedback.add_argument("--limit", type=positive_int, default=50, help="högst så många (standard: 50)")
+    db = sub.add_parser("db", help="the knowledge database: status, init (a new one), upgrade (migrate)")
+    db.add_argument("action", choices=("status", "init", "upgrade"))
     registry_cli.add_commands(sub)
     return parser
+
+
+def database_command(action: str, database_url: str) -> int:
+    database = Database(database_url)
+    if action == "status":
+        status = database.status()
+        if not status.ok:
+            print(database.problem(status), file=sys.stderr)
+            return 1
+        print(f"Kunskapsdatabasen {database.label} är aktuell (version {status.revision}).")
+        return 0
+    before = database.status()
+    after = database.init() if action == "init" else database.upgrade()
+    if before.ok:
+        print(f"Kunskapsdatabasen {database.label} är redan aktuell (version {after.revision}).")
+    elif action == "init":
+        print(f"Kunskapsdatabasen {database.label} är skapad (version {after.revision}).")
+    else:
+        print(f"Kunskapsdatabasen {database.label} är uppgraderad till version {after.revision}.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     database_url = args.database_url or get_settings().database_url
     try:
+        if args.command != "db":
+            Database(database_url).check()
         if args.command == "inbox":
             items = Inbox(database_url).list(args.status)
             for item in items:
@@ -102,7 +128,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(feedback_line(rating))
             print(f"{len(ratings)} återkopplingar", file=sys.stderr)
             return 0
+        if args.command == "db":
+            return database_command(args.action, database_url)
         return registry_cli.run(args, database_url)
+    except DatabaseError as error:
+        print(f"fel: {error}", file=sys.stderr)
+        return 1
     except RegisterError as error:
         print(f"fel i registret över områden: {error}", file=sys.stderr)
         return 2

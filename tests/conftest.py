@@ -112,3 +112,31 @@ def action_call(
 def tracker_call():
     """A factory of action-server requests (tracker + domain) for a user message."""
     return action_call
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (started on first use)."""
+    from tests.databases import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database that does not exist yet (SQLite) or is empty (PostgreSQL)."""
+    from tests.databases import sqlite_url
+
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgres_server").create_database())
+    return sqlite_url(tmp_path)
+
+
+@pytest.fixture
+def database_url(blank_database_url: str) -> str:
+    """A fresh knowledge database with every migration applied, on SQLite and on PostgreSQL."""
+    from tests.databases import initialised
+
+    return initialised(blank_database_url)

@@ -426,14 +426,14 @@
         text: emoji,
         onclick: () => rate(entry, rating, box),
       });
-    box.replaceChildren(
-      el("div", { className: "hok-rating", role: "group", "aria-labelledby": questionId }, [
-        el("span", { id: questionId, className: "hok-feedback-question", text: TEXT.feedbackQuestion }),
-        button("up", "👍", TEXT.feedbackUp),
-        button("down", "👎", TEXT.feedbackDown),
-      ]),
-      problem ? el("p", { className: "hok-feedback-error", role: "alert", text: problem }) : null,
-    );
+    const rating = el("div", { className: "hok-rating", role: "group", "aria-labelledby": questionId }, [
+      el("span", { id: questionId, className: "hok-feedback-question", text: TEXT.feedbackQuestion }),
+      button("up", "👍", TEXT.feedbackUp),
+      button("down", "👎", TEXT.feedbackDown),
+    ]);
+    // replaceChildren() would show a null child as the text "null".
+    if (problem) box.replaceChildren(rating, el("p", { className: "hok-feedback-error", role: "alert", text: problem }));
+    else box.replaceChildren(rating);
   }
 
   function renderError(entry) {

@@ -12,10 +12,12 @@ from fastapi.testclient import TestClient
 
 from actions.app import create_app
 from index.service import SearchEngine
+from knowledge.db import DatabaseError
 from knowledge.feedback import FeedbackSource, FeedbackStore
 from knowledge.inbox import Inbox
 from knowledge.settings import Settings
 from tests.conftest import FICTITIOUS_DOC, FakeEmbedder
+from tests.databases import initialised, sqlite_url
 
 
 def _free_port() -> int:
@@ -38,7 +40,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):
         abstain_min_dense=0.2,
         abstain_strong_dense=0.5,
         max_message_chars=200,
-        database_url=f"sqlite:///{tmp_path / 'knowledge.db'}",
+        database_url=initialised(sqlite_url(tmp_path)),
     )
     engine = SearchEngine(settings)
     engine.__dict__["embedder"] = FakeEmbedder()  # the unit-test stand-in for the real model
@@ -145,8 +147,44 @@ def test_demo_page_is_swedish_and_embeds_the_widget_which_renders_text_safely(cl
     assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
 
 
-def test_health_reports_the_index(client):
-    assert client.get("/health").json()["status"] == "ok"
+def test_health_reports_the_index_and_the_database(client):
+    health = client.get("/health")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "index": "up to date", "database": "current"}
+
+
+def _settings_with_database(tmp_path, database_url: str) -> Settings:
+    sources = tmp_path / "sources"
+    sources.mkdir(exist_ok=True)
+    (sources / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
+    return Settings(
+        sources_dir=sources,
+        index_dir=tmp_path / "build",
+        embedding_model="fake-embedder",
+        rasa_url=f"http://127.0.0.1:{_free_port()}",
+        database_url=database_url,
+    )
+
+
+def test_the_service_refuses_to_start_on_a_missing_database(tmp_path):
+    settings = _settings_with_database(tmp_path, sqlite_url(tmp_path))
+    engine = SearchEngine(settings)
+    engine.__dict__["embedder"] = FakeEmbedder()
+    with pytest.raises(DatabaseError, match="db init"), TestClient(create_app(settings, engine)):
+        pass
+    assert not (tmp_path / "var" / "knowledge.db").exists()
+
+
+def test_a_database_lost_while_running_shows_in_health(tmp_path):
+    url = initialised(sqlite_url(tmp_path))
+    settings = _settings_with_database(tmp_path, url)
+    engine = SearchEngine(settings)
+    engine.__dict__["embedder"] = FakeEmbedder()
+    with TestClient(create_app(settings, engine)) as c:
+        (tmp_path / "var" / "knowledge.db").unlink()
+        health = c.get("/health")
+    assert health.status_code == 503
+    assert health.json()["database"] == "missing" and "finns inte" in health.json()["database_problem"]
 
 
 def test_framework_errors_are_explained_in_swedish(client):

@@ -10,6 +10,7 @@ from actions.core.coordinators import Coordinators
 from actions.core.engine import AnsweringCore
 from actions.core.passages import PassageAnswerer
 from index.service import SearchEngine
+from knowledge.db import Database
 from knowledge.registry import DesignationStore, get_register
 from knowledge.settings import get_settings
 
@@ -18,6 +19,7 @@ def core_for_bench() -> AnsweringCore:
     settings = get_settings()
     engine = SearchEngine(settings)
     engine.ensure_index(rebuild=True)
-    database = Path(tempfile.mkdtemp(prefix="hok-bench-")) / "knowledge.db"
-    coordinators = Coordinators(get_register(), DesignationStore(f"sqlite:///{database}"))
+    database = Database(f"sqlite:///{Path(tempfile.mkdtemp(prefix='hok-bench-')) / 'knowledge.db'}")
+    database.init()
+    coordinators = Coordinators(get_register(), DesignationStore(database.url))
     return AnsweringCore(PassageAnswerer(engine, settings), coordinators)

@@ -29,6 +29,7 @@ import yaml
 from actions.launcher import BOT_DIR, running
 from tests.bench import bank
 from tests.bench.devset import ASK_BOT, DEVSET
+from tests.databases import initialised, sqlite_url
 
 CIRCUIT_BREAKER = "Circuit breaker tripped"
 
@@ -100,8 +101,9 @@ def main() -> int:
         if not args.skip_nlu:
             nlu_cross_validation(args.rasa, Path(tmp) / "nlu")
         logs = Path(tmp) / "logs"
+        env = {"HOK_DATABASE_URL": initialised(sqlite_url(Path(tmp)))}  # a throwaway knowledge database
         with running(
-            args.rasa, rasa_port=17005, knowledge_port=17055, tracker_db=Path(tmp) / "t.db", log_dir=logs
+            args.rasa, 17005, 17055, tracker_db=Path(tmp) / "t.db", env=env, log_dir=logs
         ) as servers:
             dev = subprocess.run(
                 [sys.executable, str(ASK_BOT), str(DEVSET), "--url", servers.rasa_url],

@@ -17,6 +17,7 @@ import pytest
 from actions.launcher import running
 from knowledge.settings import PROJECT_ROOT
 from tests.bench.devset import load_ask_bot
+from tests.databases import initialised, sqlite_url
 
 RASA = os.environ.get("HOK_RASA_BIN", str(PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"))
 RASA_MODEL = PROJECT_ROOT / "bot" / "models" / "hok.tar.gz"
@@ -74,7 +75,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     assert Path(RASA).exists(), f"no Rasa at {RASA}: run `make env`"
     assert RASA_MODEL.exists(), "no trained Rasa model: run `make train`"
     tmp = tmp_path_factory.mktemp("servers")
-    env = {"HOK_DATABASE_URL": f"sqlite:///{tmp / 'knowledge.db'}"}
+    env = {"HOK_DATABASE_URL": initialised(sqlite_url(tmp))}
     with running(RASA, RASA_PORT, KNOWLEDGE_PORT, tracker_db=tmp / "tracker.db", env=env, log_dir=tmp) as s:
         yield Client(s.rasa_url, s.knowledge_url, env["HOK_DATABASE_URL"], tmp)
 

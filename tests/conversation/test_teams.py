@@ -23,6 +23,7 @@ from actions.launcher import Servers, running
 from knowledge.settings import PROJECT_ROOT
 from tests.conversation.conftest import RASA, RASA_MODEL, text_of
 from tests.conversation.teams_connector import FakeConnector, Reply, new_key, walk
+from tests.databases import initialised, sqlite_url
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +55,7 @@ def servers(connector: FakeConnector, server_dir: Path) -> Iterator[Servers]:
     assert RASA_MODEL.exists(), "no trained Rasa model: run `make train`"
     tmp = server_dir
     env = {
-        "HOK_DATABASE_URL": f"sqlite:///{tmp / 'knowledge.db'}",
+        "HOK_DATABASE_URL": initialised(sqlite_url(tmp)),
         "HOK_TEAMS_APP_ID": APP_ID,
         "HOK_TEAMS_APP_PASSWORD": APP_PASSWORD,
         "HOK_TEAMS_OPENID_URL": connector.openid_url,

@@ -130,6 +130,7 @@ def test_feedback_is_stored_with_the_question_answer_and_sources(page, assistant
     widget = _demo(page, assistant)
     widget.open()
     answer = widget.ask(QUESTION)
+    expect(answer.locator(".hok-feedback")).to_have_text("Var svaret till hjälp?👍👎")  # nothing else
     answer.get_by_role("button", name="Bra svar").click()
     expect(answer.locator(".hok-thanks")).to_have_text(re.compile(r"^Tack för ditt svar"))
     expect(answer.get_by_role("button", name="Bra svar")).to_have_count(0)

@@ -10,8 +10,8 @@ SOURCE = FeedbackSource("hok-oversikt", "HÖK i korthet", "Uppföljning")
 
 
 @pytest.fixture
-def url(tmp_path):
-    return f"sqlite:///{tmp_path / 'sub' / 'k.db'}"
+def url(database_url):
+    return database_url
 
 
 def test_feedback_is_stored_and_listed_newest_first_across_connections(url):

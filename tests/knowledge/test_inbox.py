@@ -1,8 +1,8 @@
 from knowledge.inbox import MAX_QUESTION_CHARS, Inbox
 
 
-def test_passed_on_questions_are_stored_and_survive_a_new_connection(tmp_path):
-    url = f"sqlite:///{tmp_path / 'sub' / 'k.db'}"
+def test_passed_on_questions_are_stored_and_survive_a_new_connection(database_url):
+    url = database_url
     first = Inbox(url).add("conv-1", "Vem ansvarar för hjälpmedel i Testby?")
     Inbox(url).add("conv-2", "x" * (MAX_QUESTION_CHARS + 50))
     items = Inbox(url).list()

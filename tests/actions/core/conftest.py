@@ -12,6 +12,7 @@ from index.service import SearchEngine
 from knowledge.registry import DesignationStore, get_register
 from knowledge.settings import Settings
 from tests.conftest import FakeEmbedder
+from tests.databases import initialised, sqlite_url
 from tests.index.test_reader import DOC
 
 
@@ -27,7 +28,7 @@ def core(tmp_path_factory: pytest.TempPathFactory) -> AnsweringCore:
         embedding_model="fake-embedder",
         abstain_min_dense=0.2,
         abstain_strong_dense=0.5,
-        database_url=f"sqlite:///{tmp / 'knowledge.db'}",
+        database_url=initialised(sqlite_url(tmp)),
     )
     engine = SearchEngine(settings)
     engine.__dict__["embedder"] = FakeEmbedder()  # the unit-test stand-in for the real model

@@ -7,11 +7,12 @@ import pytest
 from actions.core.coordinators import Coordinators
 from knowledge.answer import AnswerKind
 from knowledge.registry import DesignationStore, get_register
+from tests.databases import initialised, sqlite_url
 
 
 @pytest.fixture
 def coordinators(tmp_path) -> Coordinators:
-    store = DesignationStore(f"sqlite:///{tmp_path / 'k.db'}")
+    store = DesignationStore(initialised(sqlite_url(tmp_path)))
     store.set(
         "farsta", "gsa", "Testvårdcentralen Farsta (fiktiv)", by="Test Testsson (fiktiv)",
         contact="test@example.invalid", unit="Fiktiva enheten",

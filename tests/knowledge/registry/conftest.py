@@ -1,5 +1,6 @@
-"""Fixtures for the register and the designation store: the real register, a real SQLite database in
-tmp_path, and clearly fictitious designations (never real health centres or people)."""
+"""Fixtures for the register and the designation store: the real register, a real database (SQLite
+and PostgreSQL: ``database_url`` in tests/conftest.py), and clearly fictitious designations (never
+real health centres or people)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,6 @@ class Clock:
     def __call__(self) -> dt.datetime:
         self.now += dt.timedelta(minutes=1)
         return self.now
-
-
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'var' / 'knowledge.db'}"
 
 
 @pytest.fixture

@@ -163,6 +163,9 @@ def test_the_module_entry_point_reads_the_database_url_from_the_environment(tmp_
             text=True,
         )
 
+    missing = run("designation", "list")
+    assert missing.returncode == 1 and "python -m knowledge db init" in missing.stderr
+    assert run("db", "init").returncode == 0
     done = run(
         "designation",
         "set",

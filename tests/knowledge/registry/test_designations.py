@@ -4,12 +4,13 @@ export/import as CSV and YAML. Every designation here is fictitious."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
+from sqlalchemy import inspect
 
 from knowledge.registry.designation_files import DesignationFileError
 from knowledge.registry.designations import DesignationStore
+from tests.databases import initialised, sqlite_url
 
 from .conftest import FICTITIOUS_CONTACT, FICTITIOUS_GSA, FICTITIOUS_KSA
 
@@ -33,10 +34,7 @@ def test_a_new_database_has_no_designations(store, database_url):
     """Nothing invented ships: the default knowledge database starts empty."""
     assert store.list() == [] and store.history() == []
     assert store.get("sodermalm", "gsa") is None
-    tables = sqlite3.connect(database_url.removeprefix("sqlite:///")).execute(
-        "select name from sqlite_master where type = 'table'"
-    )
-    assert {"designations", "designation_audit"} <= {name for (name,) in tables}
+    assert {"designations", "designation_audit"} <= set(inspect(store.engine).get_table_names())
 
 
 def test_set_get_replace_remove_with_an_audit_trail(store):
@@ -109,7 +107,7 @@ def test_export_then_import_round_trip(store, store_factory, tmp_path, suffix):
     path = tmp_path / f"designations{suffix}"
     assert store.export(path) == 2
 
-    fresh = store_factory(f"sqlite:///{tmp_path / 'other.db'}")
+    fresh = store_factory(initialised(sqlite_url(tmp_path / "other")))
     assert fresh.import_(path, by="Importör (fiktiv)") == 2
     assert fresh.list() == store.list()
     assert [(h.action, h.by, h.old) for h in fresh.history()] == [("import", "Importör (fiktiv)", None)] * 2
