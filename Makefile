@@ -64,7 +64,18 @@ train: $(RASA_VENV)/.stamp $(NLU_LOOKUP) ## train the Rasa model when its data c
 
 build: env model index train ## everything `run` needs
 
-run: build ## start both servers and print the chat page URL (Ctrl-C stops both)
+# The knowledge database is created once (the mark remembers it); later runs only migrate it, so a
+# database that goes missing stops `make run` with a message instead of coming back empty.
+DB_MARK := .var/.knowledge-db-created
+$(DB_MARK): | $(VENV)/.stamp
+	@mkdir -p .var
+	@$(PY) -m knowledge db upgrade 2>/dev/null || $(PY) -m knowledge db init
+	@touch $@
+
+db: $(VENV)/.stamp $(DB_MARK) ## create the knowledge database once, then migrate it (data kept)
+	@$(PY) -m knowledge db upgrade
+
+run: build db ## start both servers and print the chat page URL (Ctrl-C stops both)
 	@mkdir -p bot/.rasa
 	@$(PY) -m actions.launcher --rasa $(RASA) --rasa-port $(RASA_PORT) --knowledge-port $(KNOWLEDGE_PORT)
 
@@ -76,6 +87,12 @@ $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 		|| { sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive sudo apt-get install -y -qq chromium >/dev/null; }
 	@npm ci --prefix tests/browser --no-audit --no-fund --silent
 	@touch $@
+
+POSTGRES_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+postgres: ## PostgreSQL's server programs (Debian's package) for the tests on PostgreSQL
+	@test -n "$(POSTGRES_INITDB)" || { echo "==> PostgreSQL (Debian)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
+		|| { sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive sudo apt-get install -y -qq postgresql >/dev/null; }; }
 
 browser: $(BROWSER_DEPS) ## install what the browser tests use (chromium from Debian, axe-core from npm)
 
@@ -93,7 +110,7 @@ validate: $(RASA_VENV)/.stamp $(NLU_LOOKUP) ## rasa data validate
 rasa-test: train ## Rasa conversation tests (bot/tests)
 	@cd bot && $(RASA) test core --stories tests --model models --out results/core --fail-on-prediction-errors
 
-test: build browser lint validate rasa-test ## lint, unit, integration, browser and conversation tests (what CI runs)
+test: build browser postgres lint validate rasa-test ## lint, unit, integration, browser and conversation tests (what CI runs)
 	@$(PY) -m pytest -q
 
 bench: build ## retrieval recall, NLU cross-validation, answer pass rate and latency
@@ -102,4 +119,4 @@ bench: build ## retrieval recall, NLU cross-validation, answer pass rate and lat
 clean: ## remove build output (not the environments)
 	rm -rf index/build bot/models bot/results
 
-.PHONY: help env model index nlu-lookup sources train build browser teams-package run lint validate rasa-test test bench clean
+.PHONY: help env model index nlu-lookup sources train build db postgres browser teams-package run lint validate rasa-test test bench clean

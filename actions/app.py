@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from actions.coordinators import ActionAnswerCoordinator, ValidateAreaForm
 from actions.core import templates
 from actions.core.coordinators import Coordinators
+from actions.core.curated import CuratedAnswers, MatchThresholds
 from actions.core.engine import AnsweringCore
 from actions.core.passages import PassageAnswerer
 from actions.core.question import Question as CoreQuestion
@@ -41,10 +43,19 @@ from actions.mobile_team import (
     ValidateMobileTeamForm,
 )
 from actions.sources import ActionAnswerFromSources, ActionPassOn, ActionSmallTalk
+from actions.web.admin_api import Workspace, admin_api_router
+from actions.web.admin_auth import Authenticator
+from actions.web.admin_pages import admin_pages_router
 from actions.web.viewer import viewer_router
 from index.service import SearchEngine
+from index.similarity import QuestionSimilarity
 from index.store import StaleIndexError
+from knowledge.accounts import AccountStore, LockoutPolicy
 from knowledge.answer import AnswerKind
+from knowledge.audit import AuditLog
+from knowledge.curated import CuratedStore
+from knowledge.db import Database
+from knowledge.documents import load_documents
 from knowledge.eligibility import CRITERIA
 from knowledge.feedback import FeedbackSource, FeedbackStore, Rating
 from knowledge.inbox import Inbox
@@ -93,6 +104,9 @@ class Question(BaseModel):
     question: str
 
 
+FASTAPI_PARSE_ERROR = "There was an error parsing the body"
+
+
 def _swedish_error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message})
 
@@ -127,17 +141,40 @@ def _oversized_feedback(feedback: FeedbackIn, limit: int) -> JSONResponse | None
     return None
 
 
+def _invalid_fields(exc: RequestValidationError) -> JSONResponse:
+    """422 naming the fields that are missing or wrong (the workspace API)."""
+    fields = [
+        ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]) for e in exc.errors() if e.get("loc")
+    ]
+    named = ", ".join(dict.fromkeys(f for f in fields if f)) or "förfrågan"
+    return _swedish_error(422, templates.ADMIN_INVALID_FIELDS.format(fields=named))
+
+
 def create_app(settings: Settings | None = None, engine: SearchEngine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or SearchEngine(settings)
     register = get_register()
-    coordinators = Coordinators(register, DesignationStore(settings.database_url))
-    core = AnsweringCore(PassageAnswerer(engine, settings), coordinators)
+    designations = DesignationStore(settings.database_url, register)
+    coordinators = Coordinators(register, designations)
+    documents = {d.id: d for d in load_documents(settings.sources_dir)}
+    curated_store = CuratedStore(
+        settings.database_url, four_eyes=settings.admin_four_eyes, known_docs=frozenset(documents)
+    )
+    curated = CuratedAnswers(
+        curated_store,
+        QuestionSimilarity(lambda: engine.retriever),  # the index is loaded on first use
+        lambda: documents,
+        MatchThresholds(
+            settings.curated_min_dense, settings.curated_min_lexical, settings.curated_poll_seconds
+        ),
+    )
+    core = AnsweringCore(PassageAnswerer(engine, settings), coordinators, curated)
+    inbox = Inbox(settings.database_url)
     executor = ActionExecutor()
     for action in (
         ActionAnswerFromSources(core),
         ActionSmallTalk(core),
-        ActionPassOn(Inbox(settings.database_url)),
+        ActionPassOn(inbox),
         ValidateAreaForm(register, core),
         ActionAnswerCoordinator(core),
         ActionMobileTeamReset(),
@@ -147,9 +184,28 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     ):
         executor.register_action(action)
     feedback_store = FeedbackStore(settings.database_url)
+    accounts = AccountStore(
+        settings.database_url,
+        session_hours=settings.admin_session_hours,
+        lockout=LockoutPolicy(settings.admin_lockout_failures, settings.admin_lockout_minutes),
+    )
+    workspace = Workspace(
+        accounts=accounts,
+        auth=Authenticator(accounts),
+        curated=curated_store,
+        matcher=curated,
+        designations=designations,
+        register=register,
+        inbox=inbox,
+        feedback=feedback_store,
+        audit=AuditLog(settings.database_url),
+    )
+
+    database = Database(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database.check()  # refuse to start on a missing or outdated database (Swedish message)
         engine.ensure_index(rebuild=True)
         engine.warm_up()
         async with httpx.AsyncClient(base_url=settings.rasa_url, timeout=30.0) as client:
@@ -171,12 +227,20 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if request.url.path.startswith("/api/admin/"):
+            return _invalid_fields(exc)
         return _swedish_error(422, templates.BAD_REQUEST)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        # Framework errors (unparsable JSON, unknown path, wrong method) get Swedish details too.
-        return _swedish_error(exc.status_code, str(templates.HTTP_ERRORS.get(exc.status_code, exc.detail)))
+        # Framework errors (unparsable JSON, unknown path, wrong method) get Swedish details too;
+        # our own (already Swedish) details are kept.
+        detail = str(exc.detail)
+        if detail in (HTTPStatus(exc.status_code).phrase, FASTAPI_PARSE_ERROR):
+            detail = str(templates.HTTP_ERRORS.get(exc.status_code, detail))
+        response = _swedish_error(exc.status_code, detail)
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(StaleIndexError)
     async def stale_index(request: Request, exc: StaleIndexError) -> JSONResponse:
@@ -184,9 +248,17 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         return _swedish_error(503, templates.INDEX_UNAVAILABLE)
 
     @app.get("/health")
-    async def health() -> dict[str, Any]:
+    async def health() -> JSONResponse:
         stale = engine.ensure_index(rebuild=False)
-        return {"status": "ok" if not stale else "stale", "index": stale or "up to date"}
+        db = await asyncio.to_thread(database.status)
+        body = {
+            "status": "ok" if not stale and db.ok else "unavailable" if not db.ok else "stale",
+            "index": stale or "up to date",
+            "database": db.state.value,
+        }
+        if not db.ok:
+            body["database_problem"] = database.problem(db)
+        return JSONResponse(body, status_code=200 if db.ok else 503)
 
     @app.post("/webhook")
     async def webhook(request: Request) -> JSONResponse:
@@ -221,6 +293,13 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         return FileResponse(STATIC / "kallor.css", media_type="text/css; charset=utf-8")
 
     app.include_router(viewer_router(engine))
+    app.include_router(admin_api_router(workspace))
+    titles = {doc_id: d.title for doc_id, d in documents.items()}
+    app.include_router(admin_pages_router(workspace, core, settings, titles))
+
+    @app.get("/admin/admin.css", include_in_schema=False)
+    async def admin_style() -> FileResponse:
+        return FileResponse(STATIC / "admin.css", media_type="text/css; charset=utf-8")
 
     @app.get("/widget.css")
     async def widget_style() -> FileResponse:

@@ -5,6 +5,9 @@
     python -m knowledge areas [--region skane]        the register of areas
     python -m knowledge designation set|list|remove|export|import|history ...   GSA/KSA per area
     python -m knowledge db status|init|upgrade        the database: check, create a new one, migrate
+    python -m knowledge user add NAME --role ROLE     workspace accounts (password read from stdin)
+    python -m knowledge user list|disable|set-role|reset-password ...
+    python -m knowledge token create --user NAME      an API token, printed once on the last line
 
 Bad input gives a Swedish message on stderr and exit code 2.
 """
@@ -18,6 +21,8 @@ from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from knowledge.accounts import ROLE_LABELS, AccountStore
+from knowledge.audit import AuditLog
 from knowledge.db import Database, DatabaseError
 from knowledge.feedback import RATING_LABELS, Feedback, FeedbackStore
 from knowledge.inbox import Inbox
@@ -86,8 +91,82 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument("--limit", type=positive_int, default=50, help="högst så många (standard: 50)")
     db = sub.add_parser("db", help="the knowledge database: status, init (a new one), upgrade (migrate)")
     db.add_argument("action", choices=("status", "init", "upgrade"))
+    user = sub.add_parser("user", help="workspace accounts (processledare, redaktor, lasare, admin)")
+    user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ÅTGÄRD")
+    add = user_sub.add_parser("add", help="add a user; the password is read from stdin")
+    add.add_argument("name")
+    add.add_argument("--role", required=True)
+    user_sub.add_parser("list", help="every user with role and state")
+    disable = user_sub.add_parser("disable", help="disable a user (ends sessions, revokes tokens)")
+    disable.add_argument("name")
+    set_role = user_sub.add_parser("set-role", help="change a user's role")
+    set_role.add_argument("name")
+    set_role.add_argument("role")
+    reset = user_sub.add_parser("reset-password", help="set a new password, read from stdin")
+    reset.add_argument("name")
+    token = sub.add_parser("token", help="API tokens for /api/admin/")
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ÅTGÄRD")
+    create = token_sub.add_parser("create", help="create a token; printed once, alone on the last line")
+    create.add_argument("--user", required=True)
+    create.add_argument("--label", default="")
     registry_cli.add_commands(sub)
     return parser
+
+
+def _password_from_stdin() -> str:
+    """The password: the first line of stdin (typed, not echoed, on a terminal)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Lösenord: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def user_command(args: argparse.Namespace, database_url: str) -> int:
+    accounts = AccountStore(database_url)
+    audit = AuditLog(database_url)
+    actor = f"cli:{getpass_user()}"
+    if args.user_command == "list":
+        for u in accounts.list():
+            state = "aktiv" if u.active else "avstängd"
+            print(f"{u.name}\t{ROLE_LABELS[u.role]}\t{state}\t{u.created_at:%Y-%m-%d}")
+        return 0
+    if args.user_command == "add":
+        made = accounts.add(args.name, args.role, _password_from_stdin())
+        audit.record(actor, "user.add", f"user:{made.name}", None, {"role": made.role.value})
+        print(f"Användaren {made.name} ({ROLE_LABELS[made.role]}) är skapad.")
+    elif args.user_command == "disable":
+        made = accounts.disable(args.name)
+        audit.record(actor, "user.disable", f"user:{made.name}", {"active": True}, {"active": False})
+        print(f"Användaren {made.name} är avstängd; sessioner och nycklar gäller inte längre.")
+    elif args.user_command == "set-role":
+        before = accounts.get(args.name)
+        made = accounts.set_role(args.name, args.role)
+        old = {"role": before.role.value} if before else None
+        audit.record(actor, "user.set_role", f"user:{made.name}", old, {"role": made.role.value})
+        print(f"Användaren {made.name} är nu {ROLE_LABELS[made.role]}.")
+    else:
+        made = accounts.reset_password(args.name, _password_from_stdin())
+        audit.record(actor, "user.reset_password", f"user:{made.name}")
+        print(f"Lösenordet för {made.name} är bytt.")
+    return 0
+
+
+def token_command(args: argparse.Namespace, database_url: str) -> int:
+    token = AccountStore(database_url).create_token(args.user, args.label)
+    AuditLog(database_url).record(f"cli:{getpass_user()}", "token.create", f"user:{args.user}")
+    print(f"En API-nyckel för {args.user} (visas bara nu, spara den säkert):")
+    print(token)
+    return 0
+
+
+def getpass_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd"
 
 
 def database_command(action: str, database_url: str) -> int:
@@ -130,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "db":
             return database_command(args.action, database_url)
+        if args.command == "user":
+            return user_command(args, database_url)
+        if args.command == "token":
+            return token_command(args, database_url)
         return registry_cli.run(args, database_url)
     except DatabaseError as error:
         print(f"fel: {error}", file=sys.stderr)

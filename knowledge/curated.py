@@ -12,6 +12,7 @@ Messages are Swedish: they reach the process lead through the pages and the JSON
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -236,10 +237,10 @@ class CuratedStore:
         with Session(self.engine) as session:
             return [self._answer(session, row) for row in session.scalars(query)]
 
-    def published(self) -> list[CuratedAnswer]:
+    def published(self) -> builtins.list[CuratedAnswer]:
         return self.list(Status.PUBLISHED)
 
-    def history(self, answer_id: int) -> list[Version]:
+    def history(self, answer_id: int) -> builtins.list[Version]:
         with Session(self.engine) as session:
             self._row(session, answer_id)
             rows = session.scalars(
@@ -373,7 +374,7 @@ class CuratedStore:
         The conditional write comes first, so it takes the row's lock (PostgreSQL) or the
         database's write lock (SQLite) before anything is read: of two concurrent edits from the
         same version, the second finds a newer version and gets a conflict."""
-        claimed = session.execute(
+        claimed = session.execute(  # type: ignore[attr-defined]
             update(AnswerRow)
             .where(AnswerRow.id == answer_id, AnswerRow.version == version)
             .values(version=AnswerRow.version)

@@ -137,10 +137,6 @@ class Database:
                 f"Kunskapsdatabasen {self.label} finns redan ({status.state.value}). "
                 "Använd python -m knowledge db upgrade."
             )
-        file = self._sqlite_file()
-        if file is not None and not file.exists():
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.touch()  # an empty file is an empty SQLite database
         self._migrate()
         return self.status()
 
@@ -156,14 +152,22 @@ class Database:
             self._migrate()
         return self.status()
 
-    def _migrate(self, stamp: str | None = None) -> None:
+    def migrate_to(self, revision: str) -> None:
+        """Migrate to ``revision`` (not necessarily the newest): for tests of the migrations."""
+        self._migrate(target=revision)
+
+    def _migrate(self, stamp: str | None = None, target: str = "head") -> None:
         from alembic import command
 
+        file = self._sqlite_file()
+        if file is not None and not file.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.touch()  # an empty file is an empty SQLite database
         with self.engine.begin() as connection:
             config = _config(connection)
             if stamp:
                 command.stamp(config, stamp)
-            command.upgrade(config, "head")
+            command.upgrade(config, target)
 
 
 def _config(connection: Connection | None = None) -> Config:

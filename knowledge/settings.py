@@ -54,7 +54,22 @@ class Settings(BaseSettings):
     abstain_out_of_scope_confidence: float = 0.8  # NLU's "off topic" counts when this sure ...
     abstain_out_of_scope_max_coverage: float = 0.6  # ... and the question this weakly covered
 
-    # The knowledge database (questions passed on; later the register's designations).
+    # Curated answers: a published answer matches a question when a phrasing is this close in
+    # meaning and shares this much of its weighted words both ways (actions/core/curated.py);
+    # what is published is re-read at most this often, in every running process.
+    curated_min_dense: float = 0.90
+    curated_min_lexical: float = 0.7
+    curated_poll_seconds: float = 2.0
+
+    # The process lead's workspace (/admin/, /api/admin/).
+    admin_session_hours: float = 8.0
+    admin_four_eyes: bool = False  # nobody publishes their own change
+    admin_lockout_failures: int = 5  # failed sign-ins in a row that lock an account ...
+    admin_lockout_minutes: int = 15  # ... for this long
+    admin_cookie_secure: bool | None = None  # None: Secure when the request came over HTTPS
+    admin_oidc_issuer: str = ""  # single sign-on (OpenID Connect): not enabled in this release
+
+    # The knowledge database (designations, questions passed on, feedback, the workspace).
     database_url: str = f"sqlite:///{PROJECT_ROOT / '.var' / 'knowledge.db'}"
 
     # The register of areas and how loosely a misspelt area name may match (difflib ratio 0..1;

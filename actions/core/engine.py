@@ -1,11 +1,11 @@
 """The answering core: one place that turns a question into an :class:`Answer`.
 
-Order: register and rules (GSA/KSA in an area, who convenes, the mobile care team rule) → a
-region the assistant has no agreements for → a definition the sources give → the passage that
-answers it → an honest abstention. NLU's intent is a hint, not the judge: a question NLU sent to the register
-that asks about the role itself is answered from the sources, and a structured question NLU
-missed is still answered from the register. The Rasa actions and ``/api/answer`` both call it;
-it knows nothing of Rasa.
+Order: a published curated answer → register and rules (GSA/KSA in an area, who convenes, the
+mobile care team rule) → a region the assistant has no agreements for → a definition the sources
+give → the passage that answers it → an honest abstention. NLU's intent is a hint, not the
+judge: a question NLU sent to the register that asks about the role itself is answered from the
+sources, and a structured question NLU missed is still answered from the register. The Rasa
+actions and ``/api/answer`` both call it; it knows nothing of Rasa.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from actions.constants import (
 from actions.core import mobile_team, templates
 from actions.core.citations import Citations
 from actions.core.coordinators import REGION_SKANE, REGION_STOCKHOLM, ROLE_PATTERNS, Coordinators
+from actions.core.curated import CuratedAnswers
 from actions.core.passages import Considered, PassageAnswerer
 from actions.core.question import Question
 from knowledge.answer import Answer, AnswerKind
@@ -58,9 +59,12 @@ _REGION_WORDS = {
 
 
 class AnsweringCore:
-    def __init__(self, passages: PassageAnswerer, coordinators: Coordinators) -> None:
+    def __init__(
+        self, passages: PassageAnswerer, coordinators: Coordinators, curated: CuratedAnswers | None = None
+    ) -> None:
         self.passages = passages
         self.coordinators = coordinators
+        self.curated = curated
 
     @cached_property
     def citations(self) -> Citations:
@@ -79,9 +83,19 @@ class AnsweringCore:
     def consider(self, question: Question) -> Considered | Answer:
         """As :meth:`answer`, with the retrieval signals when the answer came from the passages."""
         routed = (
-            self._structured(question) or self._other_region(question) or self.passages.definition(question)
+            self._curated(question)
+            or self._structured(question)
+            or self._other_region(question)
+            or self.passages.definition(question)
         )
         return routed if routed is not None else self.passages.consider(question, self.region_of(question))
+
+    def _curated(self, question: Question) -> Answer | None:
+        """A published curated answer that matches the question (a weak match never does)."""
+        if self.curated is None:
+            return None
+        match = self.curated.match(question.text, self.region_of(question))
+        return self.curated.answer(match) if match else None
 
     def region_of(self, question: Question) -> str | None:
         """The one region (Stockholm County or Skåne) a question names, if it names only one."""
@@ -129,7 +143,10 @@ class AnsweringCore:
         about_agreements = [
             t for t in analysis.terms if t.weight >= 1.0 and t.known and t.text not in _ABOUT_THE_BOT
         ]
-        return not (about_agreements and (asks or len(words) > SMALL_TALK_MAX_WORDS))
+        # A real question ("Vilken blankett använder vi för att beställa hjälpmedel?") is answered,
+        # or honestly not answered, even when its words are not the agreements'.
+        long_question = asks and len(words) > SMALL_TALK_MAX_WORDS
+        return not ((about_agreements and (asks or len(words) > SMALL_TALK_MAX_WORDS)) or long_question)
 
     # --- Routing --------------------------------------------------------------------------------
 

@@ -7,6 +7,10 @@ from actions.constants import PAYLOAD_DENY, PAYLOAD_PASS_ON
 SOURCE_LINE = "Källa: {title}{section}."
 SOURCE_SECTION = ", avsnittet ”{section}”"
 
+# Curated answers (written by the process lead) that rest on no passage of the sources.
+CURATOR_TITLE = "Svar från processledaren"
+CURATED_BY_LEAD = "Svar från processledaren, {date}."
+
 ABSTAIN = (
     "Jag hittar inget svar på det i samverkansöverenskommelserna. "
     "Jag svarar bara på frågor om överenskommelserna om hälsa, vård och omsorg, "
@@ -46,12 +50,16 @@ OTHER_REGION = (
 EMPTY_MESSAGE = "Meddelandet är tomt. Skriv en fråga."
 MESSAGE_TOO_LONG = "Meddelandet är för långt. Skriv högst {limit} tecken."
 BAD_REQUEST = "Förfrågan kunde inte tolkas."
+ADMIN_INVALID_FIELDS = "Fel i förfrågan: kontrollera {fields} (saknas, har fel typ eller är för långt)."
 ASSISTANT_UNREACHABLE = "Assistenten går inte att nå just nu. Försök igen om en stund."
 INDEX_UNAVAILABLE = "Sökindexet är inte tillgängligt just nu. Försök igen om en stund."
 HTTP_ERRORS = {
     400: BAD_REQUEST,
     404: "Sidan eller resursen finns inte.",
+    401: "Du behöver logga in (eller ange en giltig API-nyckel).",
+    403: "Du har inte behörighet till det här.",
     405: "Metoden stöds inte här.",
+    409: "Uppgiften har ändrats av någon annan. Ladda om och försök igen.",
 }
 
 # Feedback on answers (the chat widget's thumbs up and down), POST /api/feedback.

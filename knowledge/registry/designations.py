@@ -13,12 +13,13 @@ import builtins
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge.db import Base, as_utc, engine_for
@@ -52,6 +53,9 @@ class Designation:
     recorded_at: dt.datetime  # UTC
     note: str | None
     source: str | None
+    # Counts the changes of this area's role; a change names the version it was made from. Not
+    # part of what the designation says (an import of the same values changes nothing).
+    version: int = field(default=0, compare=False)
 
     def to_record(self) -> dict[str, Any]:
         """The designation as JSON-ready values (dates as ISO strings)."""
@@ -75,6 +79,17 @@ class AuditEntry:
     new: dict[str, Any] | None
 
 
+class Unchecked:
+    """The default of ``expected``: the change is not checked against a version (the CLI)."""
+
+
+UNCHECKED = Unchecked()
+
+
+class DesignationConflict(ValueError):
+    """The designation changed since the version a change was made from (Swedish message)."""
+
+
 class DesignationRow(Base):
     __tablename__ = "designations"
     __table_args__ = (UniqueConstraint("area_id", "role", name="uq_designation_area_role"),)
@@ -90,6 +105,7 @@ class DesignationRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     source: Mapped[str | None] = mapped_column(String(MAX_TEXT), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class DesignationAuditRow(Base):
@@ -173,9 +189,13 @@ class DesignationStore:
         valid_from: dt.date | None = None,
         note: str | None = None,
         source: str | None = None,
+        expected: int | Unchecked | None = UNCHECKED,
     ) -> Designation:
         """Record ``name`` as the area's ``role``, replacing the current designation; raise ValueError
-        for an unknown area or role, or an empty name or recorder."""
+        for an unknown area or role, or an empty name or recorder.
+
+        ``expected``: the version (:attr:`Designation.version`) the change was made from, or None
+        for "there was none"; DesignationConflict when the designation has changed since."""
         designation = self.validate(
             Designation(
                 area_id=area_id,
@@ -190,15 +210,27 @@ class DesignationStore:
                 source=source,
             )
         )
-        with Session(self.engine) as session, session.begin():
-            self._put(session, designation, by=designation.recorded_by, action="set")
-        return designation
+        try:
+            with Session(self.engine) as session, session.begin():
+                self._claim(session, area_id, role, expected)
+                self._put(session, designation, by=designation.recorded_by, action="set")
+                session.flush()
+                row = self._row(session, area_id, role)
+                stored = _designation(row) if row else designation
+        except IntegrityError:  # another one was recorded meanwhile (the unique area and role)
+            raise DesignationConflict(self._conflict_message(area_id, role)) from None
+        return stored
 
-    def remove(self, area_id: str, role: str, by: str) -> Designation:
-        """Remove the area's current ``role`` designation; raise LookupError if there is none."""
+    def remove(
+        self, area_id: str, role: str, by: str, expected: int | Unchecked | None = UNCHECKED
+    ) -> Designation:
+        """Remove the area's current ``role`` designation; raise LookupError if there is none,
+        DesignationConflict if it is no longer at version ``expected``."""
         self._check_area_role(area_id, role)
         by = _required(by, "Vem som gör ändringen (by)")
         with Session(self.engine) as session, session.begin():
+            if expected is not None:
+                self._claim(session, area_id, role, expected)
             row = self._row(session, area_id, role)
             if row is None:
                 area = self.register.get(area_id)
@@ -304,6 +336,31 @@ class DesignationStore:
 
     # Rows.
 
+    def _claim(self, session: Session, area_id: str, role: str, expected: int | Unchecked | None) -> None:
+        """Lock the designation for a change made from version ``expected`` (a conditional write
+        first, so of two concurrent changes the second sees the first); conflict if it moved on."""
+        if isinstance(expected, Unchecked):
+            return
+        if expected is None:  # the change was made seeing none: there must still be none
+            if self._row(session, area_id, role) is not None:
+                raise DesignationConflict(self._conflict_message(area_id, role))
+            return
+        claimed = session.execute(  # type: ignore[attr-defined]
+            update(DesignationRow)
+            .where(DesignationRow.area_id == area_id, DesignationRow.role == role)
+            .where(DesignationRow.version == expected)
+            .values(version=DesignationRow.version)
+        ).rowcount
+        if not claimed:
+            raise DesignationConflict(self._conflict_message(area_id, role))
+
+    def _conflict_message(self, area_id: str, role: str) -> str:
+        area = self.register.get(area_id)
+        return (
+            f"{ROLE_LABELS[role]} för {area.name if area else area_id} har ändrats av någon annan sedan "
+            "du började. Ladda om och gör ändringen igen."
+        )
+
     def _row(self, session: Session, area_id: str, role: str) -> DesignationRow | None:
         query = select(DesignationRow).where(DesignationRow.area_id == area_id, DesignationRow.role == role)
         return session.scalars(query).one_or_none()
@@ -314,11 +371,14 @@ class DesignationStore:
         if old == designation:
             return 0
         if row is None:
-            row = DesignationRow(area_id=designation.area_id, role=designation.role)
+            row = DesignationRow(area_id=designation.area_id, role=designation.role, version=1)
             session.add(row)
-        for field in FIELDS[2:]:  # every column but the key (area_id, role)
-            setattr(row, field, getattr(designation, field))
-        session.add(self._audit_row(by, action, designation.area_id, designation.role, old, designation))
+        else:
+            row.version = (row.version or 1) + 1
+        for name in FIELDS[2:]:  # every column but the key (area_id, role)
+            setattr(row, name, getattr(designation, name))
+        stored = replace(designation, version=row.version)
+        session.add(self._audit_row(by, action, designation.area_id, designation.role, old, stored))
         return 1
 
     def _audit_row(
@@ -413,6 +473,7 @@ def _designation(row: DesignationRow) -> Designation:
         recorded_at=as_utc(row.recorded_at),
         note=row.note,
         source=row.source,
+        version=row.version or 1,
     )
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from knowledge.feedback import FeedbackSource, FeedbackStore
 from knowledge.inbox import Inbox
@@ -16,11 +14,6 @@ pytestmark = pytest.mark.integration
 
 PNR = "19850709-9805"
 PLACEHOLDER = "[personnummer borttaget]"
-
-
-def _tracker_db(database_url: str) -> Path:
-    """Rasa's SQLite tracker store, next to the knowledge database in the test servers' directory."""
-    return Path(make_url(database_url).database or "").parent / "tracker.db"
 
 
 def test_a_personnummer_never_reaches_rasa_or_the_inbox(assistant):
@@ -36,7 +29,7 @@ def test_a_personnummer_never_reaches_rasa_or_the_inbox(assistant):
 
     passed_on = [q for q in Inbox(assistant.database_url).list() if q.conversation == sender]
     assert [q.question for q in passed_on] == [f"Vad blir det för väder i helgen för {PLACEHOLDER}?"]
-    tracker = _tracker_db(assistant.database_url).read_bytes()
+    tracker = (assistant.log_dir / "tracker.db").read_bytes()  # Rasa's SQLite tracker store
     assert PLACEHOLDER.encode() in tracker
     assert b"19850709" not in tracker and b"850709-9805" not in tracker
 

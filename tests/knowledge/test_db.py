@@ -3,19 +3,18 @@ PostgreSQL, never quietly re-created empty, an older release's database adopted 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 
 import knowledge.schema  # noqa: F401  (every model, for the comparison)
 from knowledge.__main__ import main
 from knowledge.accounts import AccountStore
-from knowledge.db import FIRST_TABLES, Base, Database, DatabaseError, State, engine_for
+from knowledge.db import FIRST_REVISION, FIRST_TABLES, Base, Database, DatabaseError, State, engine_for
 from knowledge.inbox import Inbox
+from knowledge.registry import DesignationStore
 from tests.databases import sqlite_url
 
 
@@ -56,20 +55,32 @@ def test_init_never_touches_a_database_that_holds_data(database_url):
     assert [i.question for i in Inbox(database_url).list()] == ["Sparad fråga (fiktiv)"]
 
 
+LEGACY_QUESTION = (
+    "INSERT INTO unanswered_questions (asked_at, conversation, question, status) "
+    "VALUES ('2099-01-01 08:00:00', 'conv', 'Fråga från förra versionen (fiktiv)', 'new')"
+)
+LEGACY_DESIGNATION = (
+    "INSERT INTO designations (area_id, role, name, recorded_by, recorded_at) "
+    "VALUES ('farsta', 'gsa', 'Test (fiktiv)', 'T', '2099-01-01 08:00:00')"
+)
+
+
 def test_a_database_from_before_migrations_is_adopted_with_its_data(blank_database_url):
     url = blank_database_url
-    if url.startswith("sqlite"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
-        Path(url.removeprefix("sqlite:///")).touch()
-    # What the release before migrations did: create_all of its four tables.
-    Base.metadata.create_all(engine_for(url), tables=[Base.metadata.tables[t] for t in FIRST_TABLES])
-    Inbox(url).add("conv", "Fråga från förra versionen (fiktiv)")
+    # What the release before migrations left: its four tables (revision 0001's) and no version.
+    Database(url).migrate_to(FIRST_REVISION)
+    with engine_for(url).begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
+        connection.execute(text(LEGACY_QUESTION))
+        connection.execute(text(LEGACY_DESIGNATION))
+    assert set(inspect(engine_for(url)).get_table_names()) == FIRST_TABLES
     database = Database(url)
     assert database.status().state is State.LEGACY
     with pytest.raises(DatabaseError, match="db upgrade"):
         database.check()
     assert database.upgrade().state is State.CURRENT
     assert [i.question for i in Inbox(url).list()] == ["Fråga från förra versionen (fiktiv)"]
+    assert DesignationStore(url).get("farsta", "gsa").version == 1  # the new column, filled in
     assert AccountStore(url).list() == []  # the newer tables are there
 
 

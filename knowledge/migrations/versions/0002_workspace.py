@@ -1,4 +1,5 @@
-"""The process lead's workspace: accounts, sessions, API tokens, the audit log and curated answers.
+"""The process lead's workspace: accounts, sessions, API tokens, the audit log, curated answers,
+and a version on designations (so concurrent changes conflict instead of overwriting).
 
 Revision ID: 0002
 Revises: 0001
@@ -16,6 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("designations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -117,6 +120,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("designations", schema=None) as batch_op:
+        batch_op.drop_column("version")
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sessions_user_id"))
 

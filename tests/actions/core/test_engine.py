@@ -89,6 +89,9 @@ def test_small_talk_is_told_from_a_question_nlu_took_for_small_talk(core: Answer
     assert core.is_small_talk(Question("Tack så mycket!", intent="thanks"))
     assert core.is_small_talk(Question("Vad kan du hjälpa till med?", intent="ask_capabilities"))
     assert not core.is_small_talk(Question("Tack! Hur mycket ersättning får testcentralen?", intent="thanks"))
+    # A question about something the sources never mention is a question, not small talk.
+    blankett = Question("Vilken blankett använder vi för att beställa hjälpmedel?", intent="ask_capabilities")
+    assert not core.is_small_talk(blankett)
     follow_up = Question("vem bestämmer den då?", intent="goodbye", previous="Vad är riktlinjen?")
     assert not core.is_small_talk(follow_up)
     why = Question("varför just dom?", intent="deny", previous="Vem stödjer de samordnande vårdcentralerna?")

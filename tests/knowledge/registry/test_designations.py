@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect
 
 from knowledge.registry.designation_files import DesignationFileError
-from knowledge.registry.designations import DesignationStore
+from knowledge.registry.designations import DesignationConflict, DesignationStore
 from tests.databases import initialised, sqlite_url
 
 from .conftest import FICTITIOUS_CONTACT, FICTITIOUS_GSA, FICTITIOUS_KSA
@@ -229,3 +229,18 @@ def test_yaml_values_may_be_dates_and_numbers(store, tmp_path):
     assert designation.valid_from == dt.date(2099, 5, 1)
     assert designation.recorded_at == dt.datetime(2099, 4, 30, 12, tzinfo=dt.UTC)
     assert designation.recorded_by == "Importör (fiktiv)"
+
+
+def test_a_change_from_a_stale_version_is_a_conflict_and_overwrites_nothing(store):
+    first = store.set("farsta", "gsa", FICTITIOUS_GSA, by="A Test (fiktiv)", expected=None)
+    with pytest.raises(DesignationConflict, match="ändrats"):
+        store.set("farsta", "gsa", "Någon annan (fiktiv)", by="B Test (fiktiv)", expected=None)
+    second = store.set(
+        "farsta", "gsa", "Ny vårdcentral (fiktiv)", by="B Test (fiktiv)", expected=first.version
+    )
+    with pytest.raises(DesignationConflict):
+        store.set("farsta", "gsa", "Tredje (fiktiv)", by="C Test (fiktiv)", expected=first.version)
+    with pytest.raises(DesignationConflict):
+        store.remove("farsta", "gsa", by="C Test (fiktiv)", expected=first.version)
+    assert store.get("farsta", "gsa") == second and store.get("farsta", "gsa").version == 2
+    assert store.remove("farsta", "gsa", by="B Test (fiktiv)", expected=second.version) == second

@@ -1,0 +1,165 @@
+"""The workspace's pages (/admin/): sign-in with lock-out and CSRF, the session cookie's flags,
+forms that refuse a post without the session's CSRF token, roles, sign-out. Fictitious users
+and answers; a tiny fictitious corpus with the fake embedder."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from actions.app import create_app
+from index.service import SearchEngine
+from knowledge.accounts import AccountStore
+from knowledge.audit import AuditLog
+from knowledge.curated import CuratedStore, Status
+from knowledge.settings import Settings
+from tests.conftest import FICTITIOUS_DOC, FakeEmbedder
+from tests.databases import initialised, sqlite_url
+
+PASSWORD = "ett långt testlösenord"
+PAGES = ["/admin/", "/admin/inkorg", "/admin/svar", "/admin/svar/ny", "/admin/register", "/admin/logg"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pages-corpus")
+    (root / "sources").mkdir()
+    (root / "sources" / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site(tmp_path, corpus):
+    url = initialised(sqlite_url(tmp_path))
+    settings = Settings(
+        sources_dir=corpus / "sources", index_dir=corpus / "build", embedding_model="fake-embedder",
+        database_url=url, curated_poll_seconds=0.0, admin_lockout_failures=3,
+    )  # fmt: skip
+    engine = SearchEngine(settings)
+    engine.__dict__["embedder"] = FakeEmbedder()
+    accounts = AccountStore(url)
+    accounts.add("pl.test", "processledare", PASSWORD)
+    accounts.add("red.test", "redaktor", PASSWORD)
+    accounts.add("las.test", "lasare", PASSWORD)
+    with TestClient(create_app(settings, engine), follow_redirects=False) as client:
+        yield client, url
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, name: str, password: str = PASSWORD):
+    page = client.get("/admin/login")
+    return client.post("/admin/login", data={"name": name, "password": password, "csrf": _csrf(page.text),
+                                             "till": "/admin/svar"})  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_redirects_to_the_sign_in_page_without_a_session(site, path):
+    client, _ = site
+    r = client.get(path)
+    assert r.status_code == 303 and r.headers["location"].startswith("/admin/login?till=")
+
+
+def test_signing_in_sets_a_safe_session_cookie_and_goes_where_asked(site):
+    client, url = site
+    r = sign_in(client, "pl.test")
+    assert r.status_code == 303 and r.headers["location"] == "/admin/svar"
+    cookie = r.headers["set-cookie"]
+    assert (
+        "hok_admin=" in cookie
+        and "HttpOnly" in cookie
+        and "SameSite=strict" in cookie.replace("Strict", "strict")
+    )
+    for path in PAGES:
+        page = client.get(path)
+        assert page.status_code == 200 and 'lang="sv"' in page.text, path
+    assert [e.action for e in AuditLog(url).list()] == ["sign_in"]
+
+
+def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_account(site):
+    client, _ = site
+    for _ in range(3):
+        r = sign_in(client, "pl.test", "fel lösenord igen")
+        assert r.status_code == 401 and "Fel användarnamn eller lösenord" in r.text
+    locked = sign_in(client, "pl.test")
+    assert locked.status_code == 401 and "låst" in locked.text
+    assert "hok_admin" not in client.cookies
+
+
+def test_a_sign_in_without_its_csrf_token_is_refused(site):
+    client, _ = site
+    r = client.post("/admin/login", data={"name": "pl.test", "password": PASSWORD})
+    assert r.status_code == 403 and "säkerhetskod" in r.text
+
+
+def test_a_form_post_without_the_session_csrf_token_is_refused_and_nothing_is_stored(site):
+    client, url = site
+    sign_in(client, "red.test")
+    body = {"questions": "Vem gör testrapporten?", "answer": "Testfunktionen (fiktivt).", "region": "all"}
+    refused = client.post("/admin/svar", data=body)
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    assert CuratedStore(url).list() == []
+    csrf = _csrf(client.get("/admin/svar/ny").text)
+    made = client.post("/admin/svar", data={**body, "csrf": csrf})
+    assert made.status_code == 303 and CuratedStore(url).list()[0].status is Status.DRAFT
+
+
+def test_a_redaktor_cannot_publish_but_a_processledare_can(site):
+    client, url = site
+    sign_in(client, "red.test")
+    csrf = _csrf(client.get("/admin/svar/ny").text)
+    client.post("/admin/svar", data={"questions": "Vem gör testrapporten?", "answer": "Fiktivt svar.",
+                                     "region": "all", "csrf": csrf})  # fmt: skip
+    answer = CuratedStore(url).list()[0]
+    page = client.get(f"/admin/svar/{answer.id}")
+    assert 'value="publish"' not in page.text
+    refused = client.post(
+        f"/admin/svar/{answer.id}", data={"action": "publish", "version": "1", "csrf": csrf}
+    )
+    assert refused.status_code == 403 and "processledare" in refused.text
+    client.post("/admin/logout", data={"csrf": csrf})
+    sign_in(client, "pl.test")
+    csrf = _csrf(client.get(f"/admin/svar/{answer.id}").text)
+    done = client.post(f"/admin/svar/{answer.id}", data={"action": "publish", "version": "1", "csrf": csrf})
+    assert done.status_code == 303 and CuratedStore(url).get(answer.id).status is Status.PUBLISHED
+
+
+def test_a_lasare_sees_but_changes_nothing(site):
+    client, _ = site
+    sign_in(client, "las.test")
+    assert client.get("/admin/inkorg").status_code == 200
+    assert client.get("/admin/svar/ny").status_code == 403
+    assert client.get("/admin/logg").status_code == 403
+    csrf = _csrf(client.get("/admin/").text)
+    r = client.post("/admin/register/farsta/gsa", data={"name": "X (fiktiv)", "csrf": csrf})
+    assert r.status_code == 403 and "registret" in r.text
+
+
+def test_the_register_is_edited_in_the_browser_and_a_stale_form_is_a_conflict(site):
+    client, _ = site
+    sign_in(client, "pl.test")
+    form = client.get("/admin/register?omrade=farsta").text
+    csrf = _csrf(form)
+    made = client.post(
+        "/admin/register/farsta/gsa", data={"name": "Testvården (fiktiv)", "csrf": csrf, "version": ""}
+    )
+    assert made.status_code == 303
+    assert "Testvården (fiktiv)" in client.get("/admin/register").text
+    stale = client.post(
+        "/admin/register/farsta/gsa", data={"name": "Annan (fiktiv)", "csrf": csrf, "version": ""}
+    )
+    assert stale.status_code == 409 and "ändrats" in stale.text
+
+
+def test_signing_out_ends_the_session(site):
+    client, _ = site
+    sign_in(client, "pl.test")
+    csrf = _csrf(client.get("/admin/").text)
+    out = client.post("/admin/logout", data={"csrf": csrf})
+    assert out.status_code == 303 and out.headers["location"] == "/admin/login"
+    client.cookies.clear()
+    assert client.get("/admin/").status_code == 303

@@ -1,0 +1,151 @@
+"""The process lead's workspace in a real browser (Debian's Chromium through Playwright), on the
+real servers: sign in; a question that could not be answered is in the inbox; write and publish
+a curated answer from it; the widget, asked in other words, gives it with ``kind: curated``
+without retraining; a redaktör cannot publish; a post without the CSRF token is refused; sign
+out; and axe-core finds no serious or critical violation on any page. Fictitious users and
+answers only."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from knowledge.accounts import AccountStore
+from tests.conversation.widget_support import AXE, AXE_RUN_JS, CHROMIUM, CHROMIUM_ARGS, Widget
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "ett långt testlösenord"
+QUESTION = "Vilken blankett använder vi för att beställa hjälpmedel?"
+IN_OTHER_WORDS = "vilken blankett anvander man for att bestalla hjalpmedel"
+ANSWER = "Hjälpmedel beställs med blanketten på intranätet under Hjälpmedel (fiktiv testuppgift)."
+
+
+@pytest.fixture(scope="module")
+def users(assistant) -> dict[str, str]:
+    accounts = AccountStore(assistant.database_url)
+    names = {}
+    for role in ("processledare", "redaktor"):
+        name = f"{role[:3]}.{uuid.uuid4().hex[:6]}"
+        accounts.add(name, role, PASSWORD)
+        names[role] = name
+    return names
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: install Debian's package `chromium`"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="sv-SE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def sign_in(page: Page, assistant, name: str) -> None:
+    page.goto(f"{assistant.knowledge_url}/admin/")
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    page.get_by_label("Användarnamn").fill(name)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
+
+
+def serious_violations(page: Page) -> list[dict]:
+    assert AXE.exists(), f"axe-core is missing ({AXE}): run `npm ci --prefix tests/browser`"
+    page.add_script_tag(path=str(AXE))
+    return [v for v in page.evaluate(AXE_RUN_JS) if v["impact"] in {"serious", "critical"}]
+
+
+def test_from_the_inbox_to_a_published_answer_the_widget_gives(page, assistant, users):
+    # A user asks what the sources do not answer and passes the question on.
+    page.goto(assistant.knowledge_url + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.ask(QUESTION)
+    page.get_by_role("button", name="Ja, skicka vidare").click()
+    widget.wait_for_answer(2)
+
+    sign_in(page, assistant, users["processledare"])
+    page.get_by_role("link", name="Inkorg", exact=True).click()
+    expect(page.get_by_role("cell", name=QUESTION, exact=True)).to_be_visible()
+    page.get_by_role("link", name=f"Skriv ett svar på ”{QUESTION}”").click()
+    expect(page.get_by_label("Frågor som svaret gäller, en per rad")).to_have_value(QUESTION)
+    page.get_by_label("Svar", exact=True).fill(ANSWER)
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_text("Status: utkast")).to_be_visible()
+    page.get_by_role("button", name="Kontrollera").click()
+    expect(page.get_by_text("Kontrollen är godkänd")).to_be_visible()
+    page.get_by_role("button", name="Publicera").click()
+    expect(page.get_by_text("Status: publicerat")).to_be_visible()
+
+    # The widget, asked in other words in a new tab, gives the curated answer: no retraining.
+    tab = page.context.new_page()
+    tab.goto(assistant.knowledge_url + "/")
+    widget = Widget(tab)
+    widget.open()
+    with tab.expect_response(lambda r: r.url.endswith("/chat")) as response:
+        answer = widget.ask(IN_OTHER_WORDS)
+    expect(answer).to_contain_text(ANSWER)
+    kinds = [m["custom"]["answer"]["kind"] for m in json.loads(response.value.text()) if m.get("custom")]
+    assert kinds == ["curated"]
+
+
+def test_a_redaktor_cannot_publish_and_a_post_without_csrf_is_refused(page, assistant, users):
+    sign_in(page, assistant, users["redaktor"])
+    page.goto(f"{assistant.knowledge_url}/admin/svar/ny")
+    page.get_by_label("Frågor som svaret gäller, en per rad").fill("Vem för protokoll i testsamverkan?")
+    page.get_by_label("Svar", exact=True).fill("Testfunktionen för protokoll (fiktivt).")
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_text("Status: utkast")).to_be_visible()
+    expect(page.get_by_role("button", name="Publicera")).to_have_count(0)
+    expect(page.get_by_text("En processledare granskar och publicerar.")).to_be_visible()
+    status = page.evaluate(
+        """async () => {
+            const body = new URLSearchParams({questions: "Fråga utan CSRF?", answer: "Svar.", region: "all"});
+            const r = await fetch("/admin/svar", {method: "POST", body});
+            return r.status;
+        }"""
+    )
+    assert status == 403
+    page.get_by_role("button", name="Logga ut").click()
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    page.goto(f"{assistant.knowledge_url}/admin/svar")
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 768, "height": 1024}])
+def test_no_serious_accessibility_violations_on_any_workspace_page(browser, assistant, users, viewport):
+    context = browser.new_context(viewport=viewport, locale="sv-SE")
+    page = context.new_page()
+    try:
+        page.goto(f"{assistant.knowledge_url}/admin/login")
+        assert serious_violations(page) == [], "login"
+        sign_in(page, assistant, users["processledare"])
+        for path in ("/admin/", "/admin/inkorg", "/admin/svar", "/admin/svar/ny", "/admin/register",
+                     "/admin/register?omrade=farsta", "/admin/logg"):  # fmt: skip
+            page.goto(f"{assistant.knowledge_url}{path}")
+            assert serious_violations(page) == [], path
+        page.goto(f"{assistant.knowledge_url}/admin/svar")
+        link = page.locator("table a").first
+        if link.count():
+            link.click()
+            assert serious_violations(page) == [], "the editor of an answer"
+    finally:
+        context.close()
