@@ -34,6 +34,7 @@ from actions.core import templates
 from actions.core.coordinators import Coordinators
 from actions.core.curated import CuratedAnswers, MatchThresholds
 from actions.core.engine import AnsweringCore
+from actions.core.inbox_groups import InboxGroups
 from actions.core.passages import PassageAnswerer
 from actions.core.question import Question as CoreQuestion
 from actions.mobile_team import (
@@ -55,10 +56,12 @@ from knowledge.answer import AnswerKind
 from knowledge.audit import AuditLog
 from knowledge.curated import CuratedStore
 from knowledge.db import Database
+from knowledge.dismissals import Dismissals
 from knowledge.documents import load_documents
 from knowledge.eligibility import CRITERIA
 from knowledge.feedback import FeedbackSource, FeedbackStore, Rating
 from knowledge.inbox import Inbox
+from knowledge.questions import QuestionLog
 from knowledge.redact import redact
 from knowledge.registry import DesignationStore, get_register
 from knowledge.settings import Settings, get_settings
@@ -160,15 +163,22 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     curated_store = CuratedStore(
         settings.database_url, four_eyes=settings.admin_four_eyes, known_docs=frozenset(documents)
     )
+    similarity = QuestionSimilarity(lambda: engine.retriever)  # the index is loaded on first use
     curated = CuratedAnswers(
         curated_store,
-        QuestionSimilarity(lambda: engine.retriever),  # the index is loaded on first use
+        similarity,
         lambda: documents,
         MatchThresholds(
             settings.curated_min_dense, settings.curated_min_lexical, settings.curated_poll_seconds
         ),
     )
-    core = AnsweringCore(PassageAnswerer(engine, settings), coordinators, curated)
+    question_log = QuestionLog(settings.database_url)
+    core = AnsweringCore(
+        PassageAnswerer(engine, settings),
+        coordinators,
+        curated,
+        on_answer=lambda question, answer: question_log.add(question.text, answer.kind.value),
+    )
     inbox = Inbox(settings.database_url)
     executor = ActionExecutor()
     for action in (
@@ -199,6 +209,16 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         inbox=inbox,
         feedback=feedback_store,
         audit=AuditLog(settings.database_url),
+        questions=question_log,
+        groups=InboxGroups(
+            question_log,
+            inbox,
+            feedback_store,
+            Dismissals(settings.database_url),
+            similarity,
+            settings.inbox_group_min_dense,
+            settings.inbox_group_min_lexical,
+        ),
     )
 
     database = Database(settings.database_url)

@@ -8,6 +8,7 @@
     python -m knowledge user add NAME --role ROLE     workspace accounts (password read from stdin)
     python -m knowledge user list|disable|set-role|reset-password ...
     python -m knowledge token create --user NAME      an API token, printed once on the last line
+    python -m knowledge export DIR | import DIR --by NAME   the whole curated state as files, and back
 
 Bad input gives a Swedish message on stderr and exit code 2.
 """
@@ -17,10 +18,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from knowledge import backup
 from knowledge.accounts import ROLE_LABELS, AccountStore
 from knowledge.audit import AuditLog
 from knowledge.db import Database, DatabaseError
@@ -109,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="create a token; printed once, alone on the last line")
     create.add_argument("--user", required=True)
     create.add_argument("--label", default="")
+    export = sub.add_parser("export", help="write answers with history, designations and users to DIR")
+    export.add_argument("directory")
+    restore = sub.add_parser("import", help="read an export into a new, empty database")
+    restore.add_argument("directory")
+    restore.add_argument("--by", required=True, help="vem som gör importen")
     registry_cli.add_commands(sub)
     return parser
 
@@ -157,6 +165,22 @@ def token_command(args: argparse.Namespace, database_url: str) -> int:
     AuditLog(database_url).record(f"cli:{getpass_user()}", "token.create", f"user:{args.user}")
     print(f"En API-nyckel för {args.user} (visas bara nu, spara den säkert):")
     print(token)
+    return 0
+
+
+def backup_command(args: argparse.Namespace, database_url: str) -> int:
+    directory = Path(args.directory)
+    actor = f"cli:{getpass_user()}"
+    if args.command == "export":
+        counts = backup.export(database_url, directory)
+        AuditLog(database_url).record(actor, "export", str(directory)[:200], None, counts.__dict__)
+        print(f"Exporterade {counts.describe()} till {directory}.")
+    else:
+        counts = backup.import_(database_url, directory, by=args.by)
+        AuditLog(database_url).record(actor, "import", str(directory)[:200], None, counts.__dict__)
+        print(f"Importerade {counts.describe()} från {directory}.")
+        if counts.users:
+            print("Användarna behöver nya lösenord: python -m knowledge user reset-password NAMN")
     return 0
 
 
@@ -213,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             return user_command(args, database_url)
         if args.command == "token":
             return token_command(args, database_url)
+        if args.command in ("export", "import"):
+            return backup_command(args, database_url)
         return registry_cli.run(args, database_url)
     except DatabaseError as error:
         print(f"fel: {error}", file=sys.stderr)

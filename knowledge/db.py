@@ -12,6 +12,7 @@ database is never quietly re-created empty.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -201,14 +202,31 @@ def _revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
     """The engine for ``url``, created once per process. It creates no tables: see
     :class:`Database`."""
-    return _engine(url)
+    engine = _engines.get(url)
+    if engine is None:
+        with _engines_lock:
+            engine = _engines.get(url)
+            if engine is None:
+                engine = _engines[url] = _create_engine(url)
+    return engine
 
 
-@cache
-def _engine(url: str) -> Engine:
+def dispose(url: str) -> None:
+    """Close the engine's connections and forget it (a throwaway database is done with)."""
+    with _engines_lock:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""

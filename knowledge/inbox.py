@@ -11,7 +11,7 @@ from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.db import Base, engine_for
+from knowledge.db import Base, as_utc, engine_for
 
 MAX_QUESTION_CHARS = 2000
 
@@ -64,4 +64,4 @@ class Inbox:
 
 
 def _item(row: UnansweredRow) -> Unanswered:
-    return Unanswered(row.id, row.asked_at, row.conversation, row.question, row.status)
+    return Unanswered(row.id, as_utc(row.asked_at), row.conversation, row.question, row.status)

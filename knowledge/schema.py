@@ -6,8 +6,10 @@ from __future__ import annotations
 import knowledge.accounts
 import knowledge.audit
 import knowledge.curated
+import knowledge.dismissals
 import knowledge.feedback
 import knowledge.inbox
+import knowledge.questions
 import knowledge.registry.designations  # noqa: F401
 from knowledge.db import Base
 

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     curated_min_dense: float = 0.90
     curated_min_lexical: float = 0.7
     curated_poll_seconds: float = 2.0
+    # The inbox groups unanswered questions this alike in meaning that share this much of their
+    # weighted words (actions/core/inbox_groups.py).
+    inbox_group_min_dense: float = 0.92
+    inbox_group_min_lexical: float = 0.5
 
     # The process lead's workspace (/admin/, /api/admin/).
     admin_session_hours: float = 8.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -125,18 +125,25 @@ def postgres_server():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database that does not exist yet (SQLite) or is empty (PostgreSQL)."""
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database that does not exist yet (SQLite) or is empty (PostgreSQL); its connections
+    are closed after the test."""
+    from knowledge.db import dispose
     from tests.databases import sqlite_url
 
     if request.param == "postgresql":
-        return str(request.getfixturevalue("postgres_server").create_database())
-    return sqlite_url(tmp_path)
+        url = str(request.getfixturevalue("postgres_server").create_database())
+    else:
+        url = sqlite_url(tmp_path)
+    yield url
+    dispose(url)
 
 
 @pytest.fixture
-def database_url(blank_database_url: str) -> str:
+def database_url(blank_database_url: str) -> Iterator[str]:
     """A fresh knowledge database with every migration applied, on SQLite and on PostgreSQL."""
+    from knowledge.db import dispose
     from tests.databases import initialised
 
-    return initialised(blank_database_url)
+    yield initialised(blank_database_url)
+    dispose(blank_database_url)

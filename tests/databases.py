@@ -56,7 +56,9 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         self._run(_binary("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        )
         log = str(self.root / "log")
         self._run(_binary("pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-l", log, "start")
         return self

@@ -10,7 +10,9 @@ actions and ``/api/answer`` both call it; it knows nothing of Rasa.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from functools import cached_property
 
 from actions.constants import (
@@ -31,6 +33,8 @@ from knowledge.eligibility import assess
 from knowledge.registry import Register, Resolution
 from knowledge.registry.outside import other_regions
 from knowledge.text import fold
+
+log = logging.getLogger(__name__)
 
 _INTENT_ROLES = {INTENT_ASK_GSA: "gsa", INTENT_ASK_KSA: "ksa"}
 # "Vem sammankallar/kallar till (lokal) samverkan": who convenes the local collaboration.
@@ -60,11 +64,18 @@ _REGION_WORDS = {
 
 class AnsweringCore:
     def __init__(
-        self, passages: PassageAnswerer, coordinators: Coordinators, curated: CuratedAnswers | None = None
+        self,
+        passages: PassageAnswerer,
+        coordinators: Coordinators,
+        curated: CuratedAnswers | None = None,
+        on_answer: Callable[[Question, Answer], None] | None = None,
     ) -> None:
+        """``on_answer`` is told every answer given (the question log); the test pane and
+        :meth:`consider` alone do not tell it."""
         self.passages = passages
         self.coordinators = coordinators
         self.curated = curated
+        self.on_answer = on_answer
 
     @cached_property
     def citations(self) -> Citations:
@@ -78,7 +89,17 @@ class AnsweringCore:
 
     def answer(self, question: Question) -> Answer:
         """Any question: register or rule, a definition, the answering passage, or an abstention."""
-        return self.linked(self._answer(question))
+        return self._given(question, self.linked(self._answer(question)))
+
+    def _given(self, question: Question, answer: Answer) -> Answer:
+        """The answer, told to the observer (the question log) first; a failing observer is
+        logged loudly but never costs the user the answer."""
+        if self.on_answer is not None:
+            try:
+                self.on_answer(question, answer)
+            except Exception:  # the log is not worth the user's answer
+                log.exception("the answer to a question could not be recorded")
+        return answer
 
     def consider(self, question: Question) -> Considered | Answer:
         """As :meth:`answer`, with the retrieval signals when the answer came from the passages."""
@@ -120,13 +141,13 @@ class AnsweringCore:
 
     def coordinator(self, question: Question) -> Answer:
         """A question NLU took for GSA/KSA in an area or for who convenes (area from the slots)."""
-        return self.linked(self._coordinator(question))
+        return self._given(question, self.linked(self._coordinator(question)))
 
     def mobile_team_general(self, question: Question) -> Answer:
         """A message the mobile care team form found no patient in: the criteria when it asks
         about the mobile care team, else an answer to what it does ask."""
         if mobile_team.mentions_mobile_team(question.text) or _asks_rule(question.text):
-            return self.linked(mobile_team.rule_answer())
+            return self._given(question, self.linked(mobile_team.rule_answer()))
         return self.answer(question)
 
     def is_small_talk(self, question: Question) -> bool:

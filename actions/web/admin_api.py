@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from actions.core.curated import CuratedAnswers
+from actions.core.inbox_groups import SOURCE_LABELS, Group, InboxGroups
 from actions.web.admin_auth import NOT_SIGNED_IN, Authenticator, Caller
 from knowledge.accounts import AccountStore, Permission
 from knowledge.audit import AuditLog
@@ -31,6 +32,7 @@ from knowledge.curated import (
 )
 from knowledge.feedback import FeedbackStore
 from knowledge.inbox import Inbox
+from knowledge.questions import QuestionLog
 from knowledge.registry import Designation, DesignationStore, Register
 from knowledge.registry.designations import ROLES, DesignationConflict
 
@@ -38,6 +40,7 @@ STALE_AFTER = dt.timedelta(days=365)
 AUDIT_FORBIDDEN = "Bara processledare och administratörer kan se granskningsloggen."
 UNKNOWN_AREA = "Okänt område {area!r}: det finns inte i registret över områden."
 UNKNOWN_ROLE = "Okänd roll {role!r}: välj gsa eller ksa."
+GROUP_GONE = "Gruppen finns inte längre (den kan redan vara hanterad). Ladda om inkorgen."
 CONFLICTS_FOUND = (
     "Kontrollen hittade konflikter: publicera ändå med accept_conflicts, eller ändra formuleringarna."
 )
@@ -56,6 +59,8 @@ class Workspace:
     inbox: Inbox
     feedback: FeedbackStore
     audit: AuditLog
+    questions: QuestionLog
+    groups: InboxGroups
 
 
 class _Body(BaseModel):
@@ -91,6 +96,10 @@ class PublishIn(VersionIn):
     accept_conflicts: bool = False
 
 
+class DismissIn(_Body):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class DesignationIn(_Body):
     name: str = Field(min_length=1, max_length=500)
     contact: str | None = Field(default=None, max_length=500)
@@ -118,6 +127,33 @@ def _diff(answer: CuratedAnswer) -> str:
         lines(answer.published), lines(answer.content), "publicerad", "utkast", lineterm="", n=1
     )
     return "\n".join(diff)
+
+
+def add_group_to_answer(w: Workspace, key: str, answer_id: int, version: int, by: str) -> CuratedAnswer:
+    """The group's wordings added to a curated answer's phrasings (a new version); the group is
+    then done. LookupError when the group or the answer is gone, Conflict for a stale version."""
+    found = w.groups.group(key)
+    if found is None:
+        raise LookupError(GROUP_GONE)
+    content = w.curated.get(answer_id).content
+    questions = (*content.questions, *found.phrasings)
+    changed = Content(questions, content.answer, content.sources, content.region, content.review_by)
+    updated = w.curated.update(answer_id, version, changed, by=by)
+    w.groups.dismiss(key, f"Lagt till som formulering i svar {answer_id}", by=by)
+    return updated
+
+
+def group_record(group: Group) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "question": group.question,
+        "phrasings": list(group.phrasings),
+        "count": group.count,
+        "first_seen": group.first_seen.isoformat(),
+        "last_seen": group.last_seen.isoformat(),
+        "sources": {SOURCE_LABELS[s]: n for s, n in group.sources.items()},
+        "comments": list(group.comments),
+    }
 
 
 def designation_record(designation: Designation, register: Register, now: dt.datetime) -> dict[str, Any]:
@@ -286,13 +322,42 @@ def admin_api_router(workspace: Workspace) -> APIRouter:
 
     # What users asked and said.
 
-    @router.get("/inbox", summary="Frågor boten inte kunde svara på")
+    @router.get(
+        "/inbox", summary="Obesvarade frågor, 👎 och frågor som skickats vidare, grupperade efter innebörd"
+    )
     def inbox(request: Request) -> list[dict[str, Any]]:
         caller(request, Permission.READ)
-        return [
-            {"id": i.id, "asked_at": i.asked_at.isoformat(), "question": i.question, "status": i.status}
-            for i in w.inbox.list()
-        ]
+        return [group_record(g) for g in w.groups.groups()]
+
+    @router.post("/inbox/{key}/dismiss", summary="Avfärda en grupp (den kommer inte tillbaka)")
+    def dismiss_group(request: Request, key: str, body: DismissIn) -> dict[str, Any]:
+        who = caller(request, Permission.EDIT)
+        try:
+            found = w.groups.group(key)
+            if found is None:
+                raise LookupError(GROUP_GONE)
+            count = w.groups.dismiss(key, body.reason, by=who.name)
+        except LookupError as error:
+            raise HTTPException(404, str(error)) from None
+        except ValueError as error:
+            raise fail(error) from None
+        w.audit.record(
+            who.name, "inbox.dismiss", f"inbox:{key}", group_record(found), {"reason": body.reason}
+        )
+        return {"dismissed": count}
+
+    @router.post(
+        "/inbox/{key}/add-to/{answer_id}", summary="Lägg gruppens frågor till ett svar som formuleringar"
+    )
+    def add_phrasings(request: Request, key: str, answer_id: int, body: VersionIn) -> dict[str, Any]:
+        who = caller(request, Permission.EDIT)
+        try:
+            updated = add_group_to_answer(w, key, answer_id, body.version, by=who.name)
+        except LookupError as error:
+            raise HTTPException(404, str(error)) from None
+        except CuratedError as error:
+            raise fail(error) from None
+        return updated.to_record()
 
     @router.get("/feedback", summary="Användarnas betyg på svaren")
     def feedback(request: Request, limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> list[dict[str, Any]]:

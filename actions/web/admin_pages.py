@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from actions.core.engine import AnsweringCore
+from actions.core.inbox_groups import SOURCE_LABELS
 from actions.core.passages import Considered
 from actions.core.question import Question
-from actions.web.admin_api import STALE_AFTER, Workspace, _diff
+from actions.web.admin_api import GROUP_GONE, STALE_AFTER, Workspace, _diff, add_group_to_answer
 from actions.web.admin_auth import FORBIDDEN, SESSION_COOKIE, Caller
 from knowledge.accounts import ROLE_LABELS, Permission, SignInRefused
 from knowledge.curated import (
@@ -39,11 +41,14 @@ from knowledge.curated import (
 from knowledge.registry.designations import ROLE_LABELS as DESIGNATION_ROLES
 from knowledge.registry.designations import ROLES, DesignationConflict, parse_date
 from knowledge.settings import Settings
+from knowledge.statistics import per_day, rated_answers
 
 TEMPLATES = Path(__file__).parent / "templates" / "admin"
 LOGIN_CSRF_COOKIE = "hok_login_csrf"
 REGION_LABELS = {"all": "Alla regioner", "stockholm": "Stockholms län", "skane": "Skåne"}
 MAX_FORM_FIELD = 5000
+MAX_IMPORT_BYTES = 1_000_000
+OVERVIEW_DAYS = 14
 LOGIN_CSRF_MISSING = "Inloggningen saknar en giltig säkerhetskod. Ladda om inloggningssidan och försök igen."
 
 
@@ -186,16 +191,29 @@ def admin_pages_router(
         counts = {s: sum(1 for a in answers if a.status is s) for s in Status}
         feedback = w.feedback.list(5000)
         now = dt.datetime.now(dt.UTC)
+        since = now - dt.timedelta(days=OVERVIEW_DAYS)
+        days = per_day(w.questions.list(since=since), w.inbox.list(), feedback, now.date(), OVERVIEW_DAYS)
         designations = w.designations.list()
+        groups = w.groups.groups()
+        rated = rated_answers(feedback)
         return render(
             "oversikt.html", request, caller,
             answers={STATUS_LABELS[s]: n for s, n in counts.items()},
-            inbox=len(w.inbox.list()),
+            inbox=sum(g.count for g in groups), groups=groups[:5], days=days,
+            widest=max([d.questions for d in days] + [1]),
             thumbs_up=sum(1 for f in feedback if f.rating.value == "up"),
             thumbs_down=sum(1 for f in feedback if f.rating.value == "down"),
+            flagged=[r for r in rated if r.flagged],
             designations=len(designations),
             stale=sum(1 for d in designations if now - d.recorded_at > STALE_AFTER),
         )  # fmt: skip
+
+    @router.get("/betyg")
+    async def ratings(request: Request) -> Response:
+        caller = page_guard(request)
+        if isinstance(caller, Response):
+            return caller
+        return render("betyg.html", request, caller, rated=rated_answers(w.feedback.list(5000)))
 
     # Curated answers.
 
@@ -393,7 +411,11 @@ def admin_pages_router(
         version_text = str(form.get("version", "")).strip()
         expected = int(version_text) if version_text.isdigit() else None
         try:
-            if form.get("action") == "remove":
+            if form.get("action") == "verify":
+                verified = w.designations.verify(area_id, role, by=caller.name, expected=expected)
+                w.audit.record(caller.name, "designation.verify", f"designation:{area_id}/{role}",
+                               None, verified.to_record())  # fmt: skip
+            elif form.get("action") == "remove":
                 removed = w.designations.remove(area_id, role, by=caller.name, expected=expected)
                 w.audit.record(caller.name, "designation.remove", f"designation:{area_id}/{role}",
                                removed.to_record(), None)  # fmt: skip
@@ -413,6 +435,42 @@ def admin_pages_router(
             return register_view(request, caller, area_id, 422, error=str(error))
         return RedirectResponse(f"/admin/register?omrade={area_id}#omrade-{area_id}", status_code=303)
 
+    @router.get("/register/export.csv")
+    async def export_register(request: Request) -> Response:
+        caller = page_guard(request)
+        if isinstance(caller, Response):
+            return caller
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "registret.csv"
+            count = w.designations.export(path)
+            body = path.read_bytes()
+        w.audit.record(caller.name, "designation.export", "designations", None, {"count": count})
+        headers = {"Content-Disposition": 'attachment; filename="registret.csv"', "Cache-Control": "no-store"}
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
+    @router.post("/register/import")
+    async def import_register(request: Request) -> Response:
+        form = await request.form()
+        try:
+            caller = allowed(request, Permission.REGISTER, {"csrf": str(form.get("csrf", ""))})
+        except PageRefused as error:
+            return refused(request, error)
+        upload = form.get("fil")
+        if upload is None or isinstance(upload, str):
+            return register_view(request, caller, status=422, error="Välj en CSV-fil att importera.")
+        data = await upload.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            return register_view(request, caller, status=413, error="Filen är för stor (högst 1 MB).")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "import.csv"
+            path.write_bytes(data)
+            try:
+                changed = w.designations.import_(path, by=caller.name)
+            except (ValueError, UnicodeDecodeError) as error:
+                return register_view(request, caller, status=422, error=f"Inget importerades: {error}")
+        w.audit.record(caller.name, "designation.import", "designations", None, {"changed": changed})
+        return register_view(request, caller, message=f"Importen är klar: {changed} uppgifter ändrades.")
+
     # What users asked, and the record of changes.
 
     @router.get("/inkorg")
@@ -420,8 +478,35 @@ def admin_pages_router(
         caller = page_guard(request)
         if isinstance(caller, Response):
             return caller
-        items = sorted(w.inbox.list(), key=lambda i: i.asked_at, reverse=True)
-        return render("inkorg.html", request, caller, items=items)
+        return inbox_view(request, caller)
+
+    def inbox_view(request: Request, caller: Caller, status: int = 200, error: str = "") -> HTMLResponse:
+        answers = [a for a in w.curated.list() if a.status is not Status.ARCHIVED]
+        return render("inkorg.html", request, caller, status, groups=w.groups.groups(), answers=answers,
+                      sources=SOURCE_LABELS, error=error)  # fmt: skip
+
+    @router.post("/inkorg/{key}")
+    async def act_on_group(request: Request, key: str) -> Response:
+        form = await form_of(request)
+        try:
+            caller = allowed(request, Permission.EDIT, form)
+        except PageRefused as error:
+            return refused(request, error)
+        found = w.groups.group(key)
+        if found is None:
+            return inbox_view(request, caller, 404, error=GROUP_GONE)
+        try:
+            if form.get("action") == "dismiss":
+                w.groups.dismiss(key, str(form.get("reason", "")), by=caller.name)
+                w.audit.record(caller.name, "inbox.dismiss", f"inbox:{key}", {"question": found.question},
+                               {"reason": str(form.get("reason", ""))})  # fmt: skip
+            else:
+                answer = w.curated.get(int(str(form.get("answer_id", "0")) or 0))
+                add_group_to_answer(w, key, answer.id, answer.version, by=caller.name)
+                return RedirectResponse(f"/admin/svar/{answer.id}?sparat=1", status_code=303)
+        except (CuratedError, LookupError, ValueError) as error:
+            return inbox_view(request, caller, 422, error=str(error))
+        return RedirectResponse("/admin/inkorg", status_code=303)
 
     @router.get("/logg")
     async def audit(request: Request) -> Response:

@@ -35,7 +35,7 @@ from knowledge.registry.designation_files import (
 
 ROLES = ("gsa", "ksa")
 ROLE_LABELS = {"gsa": "GSA", "ksa": "KSA"}
-ACTIONS = ("set", "remove", "import")
+ACTIONS = ("set", "remove", "import", "verify")
 MAX_TEXT = 500
 
 
@@ -241,6 +241,25 @@ class DesignationStore:
             session.delete(row)
             session.add(self._audit_row(by, "remove", area_id, role, old, None))
         return old
+
+    def verify(
+        self, area_id: str, role: str, by: str, expected: int | Unchecked | None = UNCHECKED
+    ) -> Designation:
+        """Record that the area's ``role`` designation was checked and is still right: it is
+        recorded again, now, by ``by``, unchanged (audited as "verify"). LookupError if none."""
+        self._check_area_role(area_id, role)
+        by = _required(by, "Vem som verifierar (by)")
+        with Session(self.engine) as session, session.begin():
+            self._claim(session, area_id, role, expected)
+            row = self._row(session, area_id, role)
+            if row is None:
+                raise LookupError(f"Det finns ingen registrerad {ROLE_LABELS[role]} att verifiera.")
+            old = _designation(row)
+            row.recorded_at, row.recorded_by = self._clock(), by
+            row.version = (row.version or 1) + 1
+            new = _designation(row)
+            session.add(self._audit_row(by, "verify", area_id, role, old, new))
+        return new
 
     def import_designations(self, designations: Iterable[Designation], by: str) -> int:
         """Apply validated designations in one transaction (all or nothing); returns how many changed.

@@ -270,3 +270,25 @@ def test_the_admin_api_is_part_of_the_openapi_schema(app_and_tokens):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/admin/answers", "/api/admin/answers/{answer_id}/publish", "/api/admin/inbox",
             "/api/admin/designations/{area_id}/{role}", "/api/admin/audit"} <= set(paths)  # fmt: skip
+
+
+def test_the_inbox_groups_unanswered_questions_and_a_group_becomes_phrasings(app_and_tokens):
+    client, tokens, _url = app_and_tokens
+    for question in (
+        "Vem betalar parkeringen vid testcentralen?",
+        "vem betalar parkeringen vid testcentralen",
+    ):
+        client.post("/api/answer", json={"question": question})
+    (group,) = client.get("/api/admin/inbox", headers=tokens["lasare"]).json()
+    assert group["count"] == 2 and group["sources"] == {"inget svar": 2}
+    made = _draft(client, tokens)
+    path = f"/api/admin/inbox/{group['key']}/add-to/{made['id']}"
+    assert client.post(path, json={"version": 1}, headers=tokens["lasare"]).status_code == 403
+    added = client.post(path, json={"version": 1}, headers=tokens["redaktor"])
+    assert added.status_code == 200 and added.json()["version"] == 2
+    assert "vem betalar parkeringen vid testcentralen" in added.json()["questions"]
+    assert client.get("/api/admin/inbox", headers=tokens["lasare"]).json() == []
+    gone = client.post(
+        f"/api/admin/inbox/{group['key']}/dismiss", json={"reason": "x"}, headers=tokens["redaktor"]
+    )
+    assert gone.status_code == 404 and "Gruppen finns inte" in gone.json()["detail"]

@@ -14,12 +14,21 @@ from index.service import SearchEngine
 from knowledge.accounts import AccountStore
 from knowledge.audit import AuditLog
 from knowledge.curated import CuratedStore, Status
+from knowledge.registry import DesignationStore
 from knowledge.settings import Settings
 from tests.conftest import FICTITIOUS_DOC, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
 PASSWORD = "ett långt testlösenord"
-PAGES = ["/admin/", "/admin/inkorg", "/admin/svar", "/admin/svar/ny", "/admin/register", "/admin/logg"]
+PAGES = [
+    "/admin/",
+    "/admin/inkorg",
+    "/admin/svar",
+    "/admin/svar/ny",
+    "/admin/register",
+    "/admin/logg",
+    "/admin/betyg",
+]
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +172,61 @@ def test_signing_out_ends_the_session(site):
     assert out.status_code == 303 and out.headers["location"] == "/admin/login"
     client.cookies.clear()
     assert client.get("/admin/").status_code == 303
+
+
+def test_an_unanswered_question_is_grouped_in_the_inbox_and_can_be_dismissed_or_answered(site):
+    client, _url = site
+    for question in (
+        "Vem betalar parkeringen vid testcentralen?",
+        "vem betalar parkeringen vid testcentralen",
+    ):
+        assert client.post("/api/answer", json={"question": question}).json()["answer"]["kind"] == "abstain"
+    sign_in(client, "pl.test")
+    page = client.get("/admin/inkorg").text
+    assert page.count('class="group"') == 1 and "2 gånger" in page
+    key = re.search(r'action="/admin/inkorg/([0-9a-f]+)"', page).group(1)
+    new = re.search(r'href="(/admin/svar/ny\?fraga=[^"]+)"', page).group(1).replace("&amp;", "&")
+    editor = client.get(new).text
+    assert "Vem betalar parkeringen vid testcentralen?" in editor and "vem betalar parkeringen" in editor
+    csrf = _csrf(page)
+    refused = client.post(f"/admin/inkorg/{key}", data={"action": "dismiss", "reason": "x"})
+    assert refused.status_code == 403
+    done = client.post(
+        f"/admin/inkorg/{key}", data={"action": "dismiss", "reason": "Utanför (fiktivt)", "csrf": csrf}
+    )
+    assert done.status_code == 303 and "Inkorgen är tom" in client.get("/admin/inkorg").text
+    assert "Frågor per dag" in client.get("/admin/").text
+
+
+def test_the_register_is_verified_exported_and_imported_as_csv(site):
+    client, url = site
+    sign_in(client, "pl.test")
+    csrf = _csrf(client.get("/admin/register?omrade=farsta").text)
+    client.post(
+        "/admin/register/farsta/gsa", data={"name": "Testvården (fiktiv)", "csrf": csrf, "version": ""}
+    )
+    before = DesignationStore(url).get("farsta", "gsa")
+    verified = client.post(
+        "/admin/register/farsta/gsa", data={"action": "verify", "csrf": csrf, "version": str(before.version)}
+    )
+    assert verified.status_code == 303
+    after = DesignationStore(url).get("farsta", "gsa")
+    assert after.name == before.name and after.version == before.version + 1
+    assert [h.action for h in DesignationStore(url).history("farsta")] == ["set", "verify"]
+
+    exported = client.get("/admin/register/export.csv")
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    assert "Testvården (fiktiv)" in exported.text
+    changed = exported.text.replace("Testvården (fiktiv)", "Importvården (fiktiv)")
+    refused = client.post("/admin/register/import", files={"fil": ("r.csv", changed.encode())})
+    assert refused.status_code == 403
+    done = client.post(
+        "/admin/register/import", data={"csrf": csrf}, files={"fil": ("r.csv", changed.encode())}
+    )
+    assert done.status_code == 200 and "1 uppgifter ändrades" in done.text
+    assert DesignationStore(url).get("farsta", "gsa").name == "Importvården (fiktiv)"
+    bad = client.post(
+        "/admin/register/import", data={"csrf": csrf}, files={"fil": ("r.csv", b"\xff\xfe\x00trasig")}
+    )
+    assert bad.status_code == 422 and "Inget importerades" in bad.text
+    assert DesignationStore(url).get("farsta", "gsa").name == "Importvården (fiktiv)"
