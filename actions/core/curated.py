@@ -3,7 +3,8 @@ and the check a publisher sees before publishing.
 
 A curated answer matches when one of its phrasings is close to the question in meaning (cosine
 of their embeddings ≥ ``min_dense``), shares the words that carry it on both sides (≥
-``min_lexical``, :mod:`index.similarity`) and asks for the same kind of answer. Then it wins over
+``min_lexical``, :mod:`index.similarity`) and asks for the same kind of answer (a terse question
+that asks for no kind in particular goes with any). Then it wins over
 a passage; a weaker match never does. What is published is polled from the database at most
 every ``poll_seconds``, so publishing takes effect in every running process within seconds,
 without retraining Rasa.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actions.core import templates
+from index.answer_types import AnswerType
 from index.similarity import Phrasing, QuestionSimilarity
 from knowledge.answer import Answer, AnswerKind, SourceRef
 from knowledge.curated import Content, CuratedAnswer, CuratedStore
@@ -85,6 +87,12 @@ class PublishCheck:
             "phrasings": [{"question": c.phrasing, "retrieves": c.winner, "ok": c.ok} for c in self.own],
             "conflicts": [{"answer_id": a, "question": q} for a, q in self.taken],
         }
+
+
+def _same_kind(a: AnswerType, b: AnswerType) -> bool:
+    """Whether two questions ask for the same kind of answer; a terse one that asks for no kind
+    in particular ("slso ersattning 2021?") goes with any."""
+    return a is b or AnswerType.OTHER in (a, b)
 
 
 class CuratedAnswers:
@@ -159,7 +167,7 @@ class CuratedAnswers:
                 continue
             dense = candidate.vectors @ vector
             for i, phrasing in enumerate(candidate.phrasings):
-                if float(dense[i]) < t.min_dense or phrasing.kind is not asked.kind:
+                if float(dense[i]) < t.min_dense or not _same_kind(phrasing.kind, asked.kind):
                     continue
                 lexical = self.similarity.lexical(asked, phrasing)
                 if lexical >= t.min_lexical:

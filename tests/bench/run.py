@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from actions.launcher import BOT_DIR, running
-from tests.bench import bank
+from tests.bench import bank, curated
 from tests.bench.devset import ASK_BOT, DEVSET
 from tests.databases import initialised, sqlite_url
 
@@ -97,6 +97,9 @@ def main() -> int:
     print("Question bank in process (answering core, real model and index, no NLU):")
     for half in ("dev", "test"):
         print("\n".join("  " + line for line in bank.run_in_process(half).lines()))
+    print("Curated answers matched in other words (tests/bench/curated.py):")
+    for half in ("dev", "test"):
+        print("\n".join("  " + line for line in curated.report(half)))
     with tempfile.TemporaryDirectory(prefix="hok-bench-") as tmp:
         if not args.skip_nlu:
             nlu_cross_validation(args.rasa, Path(tmp) / "nlu")
