@@ -111,7 +111,7 @@ class DesignationIn(_Body):
     version: int | None = Field(default=None, ge=1)
 
 
-def _diff(answer: CuratedAnswer) -> str:
+def diff_against_published(answer: CuratedAnswer) -> str:
     """The latest version against the published one, line by line (empty when the same)."""
     if answer.published is None or not answer.has_unpublished_changes:
         return ""
@@ -221,7 +221,7 @@ def admin_api_router(workspace: Workspace) -> APIRouter:
                 }
                 for v in history
             ],
-            "diff": _diff(answer),
+            "diff": diff_against_published(answer),
         }
 
     @router.put("/answers/{answer_id}", summary="Ändra ett kurerat svar (ange versionen du utgick från)")

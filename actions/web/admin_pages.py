@@ -25,7 +25,13 @@ from actions.core.engine import AnsweringCore
 from actions.core.inbox_groups import SOURCE_LABELS
 from actions.core.passages import Considered
 from actions.core.question import Question
-from actions.web.admin_api import GROUP_GONE, STALE_AFTER, Workspace, _diff, add_group_to_answer
+from actions.web.admin_api import (
+    GROUP_GONE,
+    STALE_AFTER,
+    Workspace,
+    add_group_to_answer,
+    diff_against_published,
+)
 from actions.web.admin_auth import FORBIDDEN, SESSION_COOKIE, Caller
 from knowledge.accounts import ROLE_LABELS, Permission, SignInRefused
 from knowledge.curated import (
@@ -241,7 +247,7 @@ def admin_pages_router(
             "svar_redigera.html", request, caller, status,
             answer=current, content=content, chosen=chosen, hits=hits, search=search,
             history=w.curated.history(answer_id) if answer_id is not None else [],
-            diff=_diff(current) if current else "", labels=STATUS_LABELS, regions=REGIONS,
+            diff=diff_against_published(current) if current else "", labels=STATUS_LABELS, regions=REGIONS,
             region_labels=REGION_LABELS, message=message, error=error, check=check, trial=trial,
             titles=titles,
         )  # fmt: skip
