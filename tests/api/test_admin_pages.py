@@ -112,8 +112,9 @@ def test_a_form_post_without_the_session_csrf_token_is_refused_and_nothing_is_st
     refused = client.post("/admin/svar", data=body)
     assert refused.status_code == 403 and "CSRF" in refused.text
     assert CuratedStore(url).list() == []
-    csrf = _csrf(client.get("/admin/svar/ny").text)
-    made = client.post("/admin/svar", data={**body, "csrf": csrf})
+    editor = client.get("/admin/svar/ny").text
+    assert '<option value="all" selected>' in editor  # a new answer is for every region unless told
+    made = client.post("/admin/svar", data={**body, "csrf": _csrf(editor)})
     assert made.status_code == 303 and CuratedStore(url).list()[0].status is Status.DRAFT
 
 
