@@ -24,7 +24,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, select, u
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.db import Base, as_utc, engine_for
+from knowledge.db import Base, as_utc, engine_for, utc_now
 
 MIN_PASSWORD = 12
 WRONG_CREDENTIALS = "Fel användarnamn eller lösenord."
@@ -134,10 +134,6 @@ class TokenRow(Base):
     revoked: Mapped[bool] = mapped_column(Boolean)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -158,7 +154,7 @@ class AccountStore:
         *,
         session_hours: float = 8.0,
         lockout: LockoutPolicy | None = None,
-        clock: Callable[[], dt.datetime] = _now,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.url = url
         self.session_hours = session_hours

@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.db import Base, as_utc, engine_for
+from knowledge.db import Base, as_utc, engine_for, utc_now
 from knowledge.redact import redact_text
 
 
@@ -41,17 +41,13 @@ class AuditRow(Base):
     after: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 def _json(value: Any) -> str | None:
     # Redacted like everything stored: a personal identity number typed into an answer stays out.
     return None if value is None else redact_text(json.dumps(value, ensure_ascii=False, default=str))
 
 
 class AuditLog:
-    def __init__(self, url: str, clock: Callable[[], dt.datetime] = _now) -> None:
+    def __init__(self, url: str, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.url = url
         self._clock = clock
 

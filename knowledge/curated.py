@@ -36,7 +36,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge.audit import AuditLog
-from knowledge.db import Base, as_utc, engine_for
+from knowledge.db import Base, as_utc, engine_for, utc_now
 from knowledge.redact import redact_text
 
 REGIONS = ("stockholm", "skane", "all")
@@ -164,10 +164,6 @@ class VersionRow(Base):
     note: Mapped[str] = mapped_column(String(32))
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 def clean_content(
     questions: Sequence[str],
     answer: str,
@@ -212,7 +208,7 @@ class CuratedStore:
         *,
         four_eyes: bool = False,
         known_docs: frozenset[str] | None = None,
-        clock: Callable[[], dt.datetime] = _now,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.url = url
         self.four_eyes = four_eyes

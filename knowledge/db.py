@@ -239,6 +239,11 @@ def _create_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def utc_now() -> dt.datetime:
+    """Now, in UTC, to the second: the default clock of every store."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
 def as_utc(value: dt.datetime) -> dt.datetime:
     """A stored time in UTC: SQLite keeps no time zone, and every time is stored in UTC."""
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.db import Base, engine_for
+from knowledge.db import Base, engine_for, utc_now
 from knowledge.redact import redact_text
 
 
@@ -25,12 +25,8 @@ class DismissalRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 class Dismissals:
-    def __init__(self, url: str, clock: Callable[[], dt.datetime] = _now) -> None:
+    def __init__(self, url: str, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.url = url
         self._clock = clock
 

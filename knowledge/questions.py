@@ -13,7 +13,7 @@ from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.db import Base, as_utc, engine_for
+from knowledge.db import Base, as_utc, engine_for, utc_now
 from knowledge.redact import redact_text
 
 MAX_QUESTION_CHARS = 2000
@@ -38,12 +38,8 @@ class QuestionRow(Base):
     reason: Mapped[str] = mapped_column(String(32))
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 class QuestionLog:
-    def __init__(self, url: str, clock: Callable[[], dt.datetime] = _now) -> None:
+    def __init__(self, url: str, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.url = url
         self._clock = clock
 

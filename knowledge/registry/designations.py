@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from knowledge.db import Base, as_utc, engine_for
+from knowledge.db import Base, as_utc, engine_for, utc_now
 from knowledge.registry.areas import Register, get_register
 from knowledge.registry.designation_files import (
     FIELDS,
@@ -121,10 +121,6 @@ class DesignationAuditRow(Base):
     new_value: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 class DesignationStore:
     """Read and change designations in the knowledge database at ``url``.
 
@@ -135,7 +131,7 @@ class DesignationStore:
         url: str,
         register: Register | None = None,
         *,
-        clock: Callable[[], dt.datetime] = _utc_now,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.url = url
         self._register = register
