@@ -14,7 +14,7 @@ from knowledge.accounts import AccountStore
 from knowledge.curated import CuratedStore
 from knowledge.registry import DesignationStore
 from knowledge.settings import Settings
-from tests.conftest import FICTITIOUS_DOC, FakeEmbedder
+from tests.conftest import FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
 PASSWORD = "ett långt testlösenord"
@@ -25,15 +25,6 @@ DRAFT = {
     "sources": [{"doc": "testdok", "section": "Uppdrag"}],
     "region": "all",
 }
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """The fictitious sources and their index, built once for the module."""
-    root = tmp_path_factory.mktemp("admin-corpus")
-    (root / "sources").mkdir()
-    (root / "sources" / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
-    return root
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from knowledge.audit import AuditLog
 from knowledge.curated import CuratedStore, Status
 from knowledge.registry import DesignationStore
 from knowledge.settings import Settings
-from tests.conftest import FICTITIOUS_DOC, FakeEmbedder
+from tests.conftest import FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
 PASSWORD = "ett långt testlösenord"
@@ -29,14 +29,6 @@ PAGES = [
     "/admin/logg",
     "/admin/betyg",
 ]
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pages-corpus")
-    (root / "sources").mkdir()
-    (root / "sources" / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
-    return root
 
 
 @pytest.fixture

@@ -13,10 +13,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from actions.launcher import running
 from knowledge.settings import PROJECT_ROOT
 from tests.bench.devset import load_ask_bot
+from tests.conversation.widget_support import CHROMIUM, CHROMIUM_ARGS
 from tests.databases import initialised, sqlite_url
 
 RASA = os.environ.get("HOK_RASA_BIN", str(PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"))
@@ -78,6 +80,16 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     env = {"HOK_DATABASE_URL": initialised(sqlite_url(tmp))}
     with running(RASA, RASA_PORT, KNOWLEDGE_PORT, tracker_db=tmp / "tracker.db", env=env, log_dir=tmp) as s:
         yield Client(s.rasa_url, s.knowledge_url, env["HOK_DATABASE_URL"], tmp)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright (for the widget and the workspace)."""
+    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: install Debian's package `chromium`"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

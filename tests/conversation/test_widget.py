@@ -9,15 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 from knowledge.feedback import FeedbackStore
 from knowledge.settings import PROJECT_ROOT
 from tests.conversation.widget_support import (
     AXE,
     AXE_RUN_JS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     CONTRAST_JS,
     Gateway,
     HostSite,
@@ -32,15 +30,6 @@ QUESTION = "Vem sammankallar till lokal samverkan?"
 HOK_TITLE = "Huvudöverenskommelse om länsövergripande samverkan kring hälsa, vård och omsorg, HÖK"
 OFF_TOPIC = "Vad blir det för väder i helgen?"
 STATIC = PROJECT_ROOT / "actions" / "static"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: install Debian's package `chromium`"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from knowledge.accounts import AccountStore
-from tests.conversation.widget_support import AXE, AXE_RUN_JS, CHROMIUM, CHROMIUM_ARGS, Widget
+from tests.conversation.widget_support import AXE, AXE_RUN_JS, Widget
 
 pytestmark = pytest.mark.integration
 
@@ -35,15 +34,6 @@ def users(assistant) -> dict[str, str]:
         accounts.add(name, role, PASSWORD)
         names[role] = name
     return names
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: install Debian's package `chromium`"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
