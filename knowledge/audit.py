@@ -65,10 +65,11 @@ class AuditLog:
         *,
         session: Session | None = None,
     ) -> None:
-        """Append one entry; in ``session`` (the change's own transaction) when given."""
+        """Append one entry, redacted (a user name typed at a failed sign-in may be anything);
+        in ``session`` (the change's own transaction) when given."""
         row = AuditRow(
-            at=self._clock(), actor=actor[:64], action=action[:64], target=target[:200],
-            before=_json(before), after=_json(after),
+            at=self._clock(), actor=redact_text(actor)[:64], action=action[:64],
+            target=redact_text(target)[:200], before=_json(before), after=_json(after),
         )  # fmt: skip
         if session is not None:
             session.add(row)

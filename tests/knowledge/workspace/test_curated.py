@@ -141,3 +141,9 @@ def test_an_unknown_answer_is_not_found(store):
         store.get(404)
     with pytest.raises(NotFound):
         store.publish(404, 1, by="pl.test")
+
+
+def test_the_audit_log_redacts_who_and_what_too(database_url):
+    AuditLog(database_url).record("19121212-1212", "sign_in.failed", "user:19121212-1212")
+    (event,) = AuditLog(database_url).list()
+    assert "19121212-1212" not in event.actor + event.target
