@@ -1,7 +1,8 @@
-"""The knowledge service: Rasa's action webhook, the chat page, widget and proxy, the answer API.
+"""The knowledge service, the one front door: the chat page, widget and conversation routes, Rasa's
+action webhook, the source viewer, the answer and feedback API, and the process lead's workspace.
 
-What users write is cleared of personal identity numbers (knowledge.redact) here, before it is
-forwarded to Rasa or stored as feedback."""
+Limits, personal-number redaction (knowledge.redact), rate limits, authentication and security
+headers are applied here, once, before anything is forwarded to Rasa, logged or stored."""
 
 from __future__ import annotations
 
@@ -21,11 +22,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from rasa_sdk.executor import ActionExecutor
-from rasa_sdk.interfaces import (
-    ActionExecutionRejection,
-    ActionMissingDomainException,
-    ActionNotFoundException,
-)
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -47,7 +43,12 @@ from actions.sources import ActionAnswerFromSources, ActionPassOn, ActionSmallTa
 from actions.web.admin_api import Workspace, admin_api_router
 from actions.web.admin_auth import Authenticator
 from actions.web.admin_pages import admin_pages_router
+from actions.web.chat import CONVERSATION_ID, chat_router, is_json, swedish_error, well_formed
+from actions.web.conversations import ConversationBinder
+from actions.web.frontdoor import Limits
+from actions.web.headers import security_headers_middleware
 from actions.web.viewer import viewer_router
+from actions.web.webhook import webhook_router
 from index.service import SearchEngine
 from index.similarity import QuestionSimilarity
 from index.store import StaleIndexError
@@ -62,29 +63,18 @@ from knowledge.eligibility import CRITERIA
 from knowledge.feedback import FeedbackSource, FeedbackStore, Rating
 from knowledge.inbox import Inbox
 from knowledge.questions import QuestionLog
-from knowledge.redact import redact
 from knowledge.registry import DesignationStore, get_register
+from knowledge.retention import purge
+from knowledge.secrets import ServiceSecrets
 from knowledge.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-CONVERSATION_ID = r"^[\w\-.:]+$"
 MAX_FEEDBACK_SOURCES = 20
 
 
-def _well_formed(text: str) -> str:
-    """Lone UTF-16 surrogates (valid as JSON escapes, not as text) become U+FFFD; as they are,
-    they could not be encoded to forward or store the text."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-Text = Annotated[str, AfterValidator(_well_formed)]
+Text = Annotated[str, AfterValidator(well_formed)]
 ConversationId = Annotated[str, Field(min_length=1, max_length=128, pattern=CONVERSATION_ID)]
-
-
-class ChatTurn(BaseModel):
-    sender: ConversationId
-    message: Text
 
 
 class FeedbackSourceIn(BaseModel):
@@ -104,19 +94,10 @@ class FeedbackIn(BaseModel):
 
 
 class Question(BaseModel):
-    question: str
+    question: Text
 
 
 FASTAPI_PARSE_ERROR = "There was an error parsing the body"
-
-
-def _swedish_error(status: int, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": message})
-
-
-def _is_json(content_type: str) -> bool:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
 
 
 def _invalid_feedback(exc: ValidationError) -> JSONResponse:
@@ -124,14 +105,14 @@ def _invalid_feedback(exc: ValidationError) -> JSONResponse:
     fields = dict.fromkeys(str(e["loc"][0]) for e in exc.errors() if e["loc"])
     named = [templates.FEEDBACK_FIELDS[f] for f in fields if f in templates.FEEDBACK_FIELDS]
     if not named:
-        return _swedish_error(422, templates.FEEDBACK_NOT_AN_OBJECT)
-    return _swedish_error(422, templates.FEEDBACK_INVALID.format(fields=", ".join(named)))
+        return swedish_error(422, templates.FEEDBACK_NOT_AN_OBJECT)
+    return swedish_error(422, templates.FEEDBACK_INVALID.format(fields=", ".join(named)))
 
 
 def _oversized_feedback(feedback: FeedbackIn, limit: int) -> JSONResponse | None:
     """413 when a text or the list of sources is beyond its limit, else None."""
     if len(feedback.sources) > MAX_FEEDBACK_SOURCES:
-        return _swedish_error(413, templates.FEEDBACK_TOO_MANY_SOURCES.format(limit=MAX_FEEDBACK_SOURCES))
+        return swedish_error(413, templates.FEEDBACK_TOO_MANY_SOURCES.format(limit=MAX_FEEDBACK_SOURCES))
     texts = {
         "question": [feedback.question],
         "answer": [feedback.answer],
@@ -140,7 +121,7 @@ def _oversized_feedback(feedback: FeedbackIn, limit: int) -> JSONResponse | None
     }
     for field, values in texts.items():
         if any(len(v) > limit for v in values):
-            return _swedish_error(413, templates.FEEDBACK_TOO_LONG[field].format(limit=limit))
+            return swedish_error(413, templates.FEEDBACK_TOO_LONG[field].format(limit=limit))
     return None
 
 
@@ -150,11 +131,12 @@ def _invalid_fields(exc: RequestValidationError) -> JSONResponse:
         ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]) for e in exc.errors() if e.get("loc")
     ]
     named = ", ".join(dict.fromkeys(f for f in fields if f)) or "förfrågan"
-    return _swedish_error(422, templates.ADMIN_INVALID_FIELDS.format(fields=named))
+    return swedish_error(422, templates.ADMIN_INVALID_FIELDS.format(fields=named))
 
 
 def create_app(settings: Settings | None = None, engine: SearchEngine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    secrets = ServiceSecrets.from_key(settings.secret_key.get_secret_value())  # refuses to run without
     engine = engine or SearchEngine(settings)
     register = get_register()
     designations = DesignationStore(settings.database_url, register)
@@ -228,12 +210,17 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         database.check()  # refuse to start on a missing or outdated database (Swedish message)
         engine.ensure_index(rebuild=True)
         engine.warm_up()
-        async with httpx.AsyncClient(base_url=settings.rasa_url, timeout=30.0) as client:
+        async with httpx.AsyncClient(
+            base_url=settings.rasa_url, timeout=settings.rasa_timeout_seconds
+        ) as client:
             app.state.rasa = client
             yield
 
-    app = FastAPI(title="HÖK-assistenten, kunskapstjänst", lifespan=lifespan)
+    # No /docs or /redoc: they load their scripts from a CDN. The schema is at /openapi.json.
+    app = FastAPI(title="HÖK-assistenten, kunskapstjänst", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    limits = Limits.from_settings(settings)
+    app.middleware("http")(security_headers_middleware(settings.frame_ancestors))
     # The widget embedded on other origins (an intranet page); none by default: same origin only.
     origins = [o.strip().rstrip("/") for o in settings.cors_origins if o.strip()]
     if origins:
@@ -242,6 +229,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
             allow_origins=origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
+            allow_credentials=True,  # the conversation cookie
             max_age=600,
         )
 
@@ -249,7 +237,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
         if request.url.path.startswith("/api/admin/"):
             return _invalid_fields(exc)
-        return _swedish_error(422, templates.BAD_REQUEST)
+        return swedish_error(422, templates.BAD_REQUEST)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -258,47 +246,50 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         detail = str(exc.detail)
         if detail in (HTTPStatus(exc.status_code).phrase, FASTAPI_PARSE_ERROR):
             detail = str(templates.HTTP_ERRORS.get(exc.status_code, detail))
-        response = _swedish_error(exc.status_code, detail)
+        response = swedish_error(exc.status_code, detail)
         response.headers.update(exc.headers or {})
         return response
 
     @app.exception_handler(StaleIndexError)
     async def stale_index(request: Request, exc: StaleIndexError) -> JSONResponse:
         log.error("%s", exc)
-        return _swedish_error(503, templates.INDEX_UNAVAILABLE)
+        return swedish_error(503, templates.INDEX_UNAVAILABLE)
+
+    @app.get("/health/live", include_in_schema=False)
+    async def alive() -> dict[str, str]:
+        """The process answers (for the supervisor and nginx); /health says whether it can work."""
+        return {"status": "ok"}
 
     @app.get("/health")
-    async def health() -> JSONResponse:
+    async def health(request: Request) -> JSONResponse:
+        """Each dependency's state; 503 when one the assistant cannot answer without is down."""
         stale = engine.ensure_index(rebuild=False)
         db = await asyncio.to_thread(database.status)
-        body = {
-            "status": "ok" if not stale and db.ok else "unavailable" if not db.ok else "stale",
-            "index": stale or "up to date",
+        rasa = await _rasa_state(request.app.state.rasa)
+        ok = db.ok and rasa == "ok"
+        body: dict[str, Any] = {
+            "status": "ok" if ok else "unavailable",
+            "rasa": rasa,
+            "index": "stale: " + "; ".join(stale) if stale else "up to date",
+            "model": "loaded" if "embedder" in engine.__dict__ else "not loaded",
             "database": db.state.value,
         }
         if not db.ok:
             body["database_problem"] = database.problem(db)
-        return JSONResponse(body, status_code=200 if db.ok else 503)
+        if rasa != "ok":
+            body["rasa_problem"] = templates.ASSISTANT_UNREACHABLE
+        return JSONResponse(body, status_code=200 if ok else 503)
 
-    @app.post("/webhook")
-    async def webhook(request: Request) -> JSONResponse:
-        try:
-            action_call = await request.json()
-        except ValueError:
-            return JSONResponse(status_code=400, content={"error": "Invalid body request"})
-        if not isinstance(action_call, dict):
-            return JSONResponse(status_code=400, content={"error": "Invalid body request"})
-        try:
-            result = await executor.run(action_call)
-        except ActionExecutionRejection as e:
-            return JSONResponse(status_code=400, content={"error": e.message, "action_name": e.action_name})
-        except ActionNotFoundException as e:
-            return JSONResponse(status_code=404, content={"error": e.message, "action_name": e.action_name})
-        except ActionMissingDomainException as e:
-            return JSONResponse(status_code=449, content={"error": e.message, "action_name": e.action_name})
-        except (KeyError, TypeError) as e:
-            return JSONResponse(status_code=400, content={"error": f"malformed action call: {e}"})
-        return JSONResponse(result.model_dump() if result else None)
+    app.include_router(webhook_router(executor, secrets.action_secret))
+    app.include_router(
+        chat_router(
+            settings,
+            limits,
+            ConversationBinder(secrets.cookie_key),
+            lambda request: request.app.state.rasa,
+            secrets.rasa_channel_token,
+        )
+    )
 
     @app.get("/")
     async def chat_page() -> FileResponse:
@@ -321,40 +312,24 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     async def admin_style() -> FileResponse:
         return FileResponse(STATIC / "admin.css", media_type="text/css; charset=utf-8")
 
+    @app.get("/site.css", include_in_schema=False)
+    async def site_style() -> FileResponse:
+        return FileResponse(STATIC / "site.css", media_type="text/css; charset=utf-8")
+
     @app.get("/widget.css")
     async def widget_style() -> FileResponse:
         return FileResponse(STATIC / "widget.css", media_type="text/css; charset=utf-8")
 
-    @app.post("/chat")
-    async def chat(turn: ChatTurn, request: Request) -> JSONResponse:
-        message = turn.message.strip()
-        if not message:
-            return _swedish_error(422, templates.EMPTY_MESSAGE)
-        if len(message) > settings.max_message_chars:
-            return _swedish_error(413, templates.MESSAGE_TOO_LONG.format(limit=settings.max_message_chars))
-        redacted = redact(message)
-        if redacted.count:
-            log.info("%d personal identity number(s) redacted from a chat message", redacted.count)
-        client: httpx.AsyncClient = request.app.state.rasa
-        try:
-            response = await client.post(
-                "/webhooks/rest/webhook", json={"sender": turn.sender, "message": redacted.text}
-            )
-            response.raise_for_status()
-            replies = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            log.warning("Rasa unreachable or answered nonsense: %s", exc)
-            return _swedish_error(503, templates.ASSISTANT_UNREACHABLE)
-        return JSONResponse(replies)
-
     @app.post("/api/feedback", status_code=201)
     async def api_feedback(request: Request) -> JSONResponse:
-        if not _is_json(request.headers.get("content-type", "")):
-            return _swedish_error(415, templates.FEEDBACK_NOT_JSON)
+        if limited := limits.check_address(request):
+            return limited
+        if not is_json(request.headers.get("content-type", "")):
+            return swedish_error(415, templates.FEEDBACK_NOT_JSON)
         try:
             body = json.loads(await request.body())
         except (ValueError, RecursionError):  # not JSON, not text at all, or nested beyond reason
-            return _swedish_error(400, templates.BAD_REQUEST)
+            return swedish_error(400, templates.BAD_REQUEST)
         try:
             feedback = FeedbackIn.model_validate(body)
         except ValidationError as exc:
@@ -374,18 +349,23 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
             )
         except SQLAlchemyError as exc:
             log.error("feedback not stored: %s", exc)
-            return _swedish_error(503, templates.FEEDBACK_UNAVAILABLE)
+            return swedish_error(503, templates.FEEDBACK_UNAVAILABLE)
         return JSONResponse(status_code=201, content={"id": item.id, "status": templates.FEEDBACK_SAVED})
 
     @app.post("/api/answer")
-    async def api_answer(q: Question) -> dict[str, Any]:
+    async def api_answer(q: Question, request: Request) -> Any:
+        if limited := limits.check_address(request):
+            return limited
         if not q.question.strip():
             raise HTTPException(422, templates.EMPTY_MESSAGE)
         answer = await asyncio.to_thread(core.answer, CoreQuestion(q.question))
         return {"text": answer.text, **answer.payload()}
 
     @app.get("/api/search")
-    async def api_search(q: str, k: int = 5) -> dict[str, Any]:
+    async def api_search(request: Request, q: str, k: int = 5) -> Any:
+        if limited := limits.check_address(request):
+            return limited
+        q = well_formed(q)
         if not q.strip():
             raise HTTPException(422, templates.EMPTY_MESSAGE)
         result = await asyncio.to_thread(engine.search, q[: settings.max_query_chars], max(1, min(k, 20)))
@@ -409,3 +389,28 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         }
 
     return app
+
+
+async def _purge_daily(settings: Settings, audit: AuditLog) -> None:
+    """Delete what users wrote beyond the retention period now, then every purge interval."""
+    while True:
+        try:
+            purged = await asyncio.to_thread(
+                purge, settings.database_url, settings.tracker_store_url, settings.retention_days
+            )
+            audit.record("tjänsten", "purge", f"days:{settings.retention_days}", None, purged.__dict__)
+            log.info("retention purge (%d days): %s", settings.retention_days, purged.describe())
+        except (SQLAlchemyError, OSError, ValueError) as exc:
+            log.error("the retention purge failed: %r", exc)
+        await asyncio.sleep(settings.purge_interval_hours * 3600)
+
+
+async def _rasa_state(client: httpx.AsyncClient) -> str:
+    """ "ok", "loading" (the model is not loaded yet) or "unreachable"."""
+    try:
+        response = await client.get("/webhooks/rest/", timeout=2.0)
+    except httpx.HTTPError:
+        return "unreachable"
+    if response.status_code == 200:
+        return "ok"
+    return "loading" if response.status_code == 503 else "unreachable"

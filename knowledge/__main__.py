@@ -9,6 +9,7 @@
     python -m knowledge user list|disable|set-role|reset-password ...
     python -m knowledge token create --user NAME      an API token, printed once on the last line
     python -m knowledge export DIR | import DIR --by NAME   the whole curated state as files, and back
+    python -m knowledge purge [--days N]              delete what users wrote beyond the retention period
 
 Bad input gives a Swedish message on stderr and exit code 2.
 """
@@ -31,6 +32,7 @@ from knowledge.feedback import RATING_LABELS, Feedback, FeedbackStore
 from knowledge.inbox import Inbox
 from knowledge.registry import cli as registry_cli
 from knowledge.registry.areas import RegisterError
+from knowledge.retention import purge
 from knowledge.settings import get_settings
 
 # argparse's own messages, in Swedish.
@@ -114,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--label", default="")
     export = sub.add_parser("export", help="write answers with history, designations and users to DIR")
     export.add_argument("directory")
+    purge_parser = sub.add_parser("purge", help="delete questions, ratings and conversations past retention")
+    purge_parser.add_argument("--days", type=positive_int, help="the retention in days (default: settings)")
     restore = sub.add_parser("import", help="read an export into a new, empty database")
     restore.add_argument("directory")
     restore.add_argument("--by", required=True, help="vem som gör importen")
@@ -239,6 +243,15 @@ def main(argv: list[str] | None = None) -> int:
             return token_command(args, database_url)
         if args.command in ("export", "import"):
             return backup_command(args, database_url)
+        if args.command == "purge":
+            settings = get_settings()
+            days = args.days or settings.retention_days
+            purged = purge(database_url, settings.tracker_store_url, days)
+            AuditLog(database_url).record(
+                f"cli:{getpass_user()}", "purge", f"days:{days}", None, purged.__dict__
+            )
+            print(f"Raderade det som var äldre än {days} dagar: {purged.describe()}.")
+            return 0
         return registry_cli.run(args, database_url)
     except DatabaseError as error:
         print(f"fel: {error}", file=sys.stderr)

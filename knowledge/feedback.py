@@ -90,11 +90,14 @@ class FeedbackStore:
         note = _clean(comment or "")
         row = FeedbackRow(
             created_at=dt.datetime.now(dt.UTC),
-            conversation=_clean(conversation)[:MAX_CONVERSATION_CHARS],
+            conversation=redact_text(_clean(conversation))[:MAX_CONVERSATION_CHARS],
             question=redact_text(_clean(question)),
             answer=redact_text(_clean(answer)),
             kind=_choice(AnswerKind, kind, "okänd svarstyp").value,
-            sources=[{"doc": s.doc, "title": s.title, "section": s.section} for s in sources],
+            sources=[
+                {"doc": redact_text(s.doc), "title": redact_text(s.title), "section": redact_text(s.section)}
+                for s in sources
+            ],
             rating=_choice(Rating, rating, "okänt betyg").value,
             comment=redact_text(note) if note else None,
         )

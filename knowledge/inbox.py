@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge.db import Base, as_utc, engine_for
+from knowledge.redact import redact_text
 
 MAX_QUESTION_CHARS = 2000
 
@@ -44,10 +45,11 @@ class Inbox:
         return engine_for(self.database_url)
 
     def add(self, conversation: str, question: str) -> Unanswered:
+        """Store a question passed on, redacted whoever wrote it (the store is the last line)."""
         row = UnansweredRow(
             asked_at=dt.datetime.now(dt.UTC),
-            conversation=conversation[:128],
-            question=question[:MAX_QUESTION_CHARS],
+            conversation=redact_text(conversation)[:128],
+            question=redact_text(question.replace("\x00", ""))[:MAX_QUESTION_CHARS],
             status="new",
         )
         with Session(self.engine) as session, session.begin():

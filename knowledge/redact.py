@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 PERSONNUMMER_PLACEHOLDER = "[personnummer borttaget]"
 SAMORDNINGSNUMMER_PLACEHOLDER = "[samordningsnummer borttaget]"
@@ -54,3 +55,13 @@ def redact(text: str) -> Redaction:
 def redact_text(text: str) -> str:
     """``text`` with its personal identity numbers replaced (see :func:`redact`)."""
     return redact(text).text
+
+
+def redact_line(line: str) -> str:
+    """A log line with its personal identity numbers replaced, also those percent-encoded in a
+    URL ("19121212%2B1212", "+" for spaces); the line is then left decoded."""
+    if "%" in line or "+" in line:
+        decoded = unquote_plus(line)
+        if _PATTERN.search(decoded):
+            return redact_text(decoded)
+    return redact_text(line)

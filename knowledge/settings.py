@@ -87,6 +87,29 @@ class Settings(BaseSettings):
     knowledge_host: str = "127.0.0.1"
     knowledge_port: int = 5055
     max_message_chars: int = 2000
+    rasa_timeout_seconds: float = 30.0  # one turn, front door to Rasa and back
+    # The one secret every replica shares; the Rasa channel token, the action webhook's secret and
+    # the conversation cookie's key are derived from it (knowledge/secrets.py). `make run` keeps
+    # one in .var/secret.key when this is unset.
+    secret_key: SecretStr = SecretStr("")
+
+    # The front door (actions/web/): rate limits per client address and per conversation (token
+    # buckets: a burst, refilled at a steady rate), the proxies whose X-Forwarded-For is believed,
+    # who may frame the HTML pages (CSP frame-ancestors), and the Teams body cap.
+    rate_address_burst: int = 600
+    rate_address_per_second: float = 60.0
+    rate_conversation_burst: int = 30
+    rate_conversation_per_second: float = 2.0
+    trusted_proxies: list[str] = ["127.0.0.1", "::1"]
+    frame_ancestors: str = "'self'"
+    max_teams_body_bytes: int = 256_000
+
+    # How long what users wrote is kept (question log, inbox, feedback, Rasa's conversations);
+    # `python -m knowledge purge` and the running service (daily) delete what is older.
+    retention_days: int = 180
+    purge_interval_hours: float = 24.0
+    # Rasa's tracker store, for the purge (a SQLAlchemy URL; empty: none to purge).
+    tracker_store_url: str = f"sqlite:///{PROJECT_ROOT / 'bot' / '.rasa' / 'tracker.db'}"
 
     # Web chat widget: origins (scheme://host[:port]) allowed to embed it from another site.
     # Empty: same origin only. From the environment as JSON, e.g. '["https://intranet.example.se"]'.

@@ -9,7 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from knowledge.secrets import ServiceSecrets
 from knowledge.text import fold
+
+# The secret key of test services (fictitious), and what Rasa shows the action webhook with it.
+TEST_SECRET_KEY = "fictitious-test-secret-key-not-for-production"
+ACTION_HEADERS = {"X-HOK-Action-Secret": ServiceSecrets.from_key(TEST_SECRET_KEY).action_secret}
 
 DIM = 64
 

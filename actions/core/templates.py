@@ -52,6 +52,20 @@ MESSAGE_TOO_LONG = "Meddelandet är för långt. Skriv högst {limit} tecken."
 BAD_REQUEST = "Förfrågan kunde inte tolkas."
 ADMIN_INVALID_FIELDS = "Fel i förfrågan: kontrollera {fields} (saknas, har fel typ eller är för långt)."
 ASSISTANT_UNREACHABLE = "Assistenten går inte att nå just nu. Försök igen om en stund."
+ASSISTANT_FAILED = (
+    "Assistenten kunde inte svara på det här just nu: en del av tjänsten svarar inte. "
+    "Försök igen om en stund."
+)
+RATE_LIMITED = "Du har skickat många frågor på kort tid. Vänta {seconds} sekunder och försök igen."
+CHAT_NOT_JSON = "Meddelandet ska skickas som JSON (Content-Type: application/json)."
+CHAT_INVALID = (
+    "Meddelandet kunde inte tolkas. Skicka ett JSON-objekt med texterna ”sender” "
+    "(högst 128 tecken: bokstäver, siffror, - _ . :) och ”message”."
+)
+WEBHOOK_UNAUTHORIZED = "Bara Rasa-servern får anropa åtgärdsslutpunkten."
+WEBHOOK_INVALID = "Åtgärdsanropet kunde inte tolkas: {problem}."
+TEAMS_OFF = "Microsoft Teams är inte påslaget i den här tjänsten."
+TEAMS_TOO_LARGE = "Meddelandet från Teams är för stort."
 INDEX_UNAVAILABLE = "Sökindexet är inte tillgängligt just nu. Försök igen om en stund."
 HTTP_ERRORS = {
     400: BAD_REQUEST,

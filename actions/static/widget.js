@@ -535,7 +535,7 @@
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(body),
-        credentials: "omit",
+        credentials: "include", // the conversation cookie: the server binds the conversation to this browser
         signal: controller.signal,
       });
       let json = null;

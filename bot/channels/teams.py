@@ -55,6 +55,7 @@ from sanic.response import HTTPResponse
 
 from knowledge.redact import redact_text  # standard library only; the launcher puts it on the path
 
+from . import messages
 from .cards import compose, strip_mentions
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ KEYS_MIN_REFRESH_SECONDS = 60
 TOKEN_MARGIN_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 15
 BEARER = re.compile(r"Bearer\s+(\S+)\s*$")
+MAX_CHARS = 2000  # the longest message handed to Rasa (the web chat's limit, too)
 # What a failed HTTP call raises. (On Python 3.10, Rasa's, asyncio.TimeoutError is not yet the
 # builtin TimeoutError.)
 NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)
@@ -290,10 +292,16 @@ class TeamsInput(BotFrameworkInput):
             str(config["app_password"]),
             str(config.get("openid_url") or OPENID_URL),
             str(config.get("token_url") or TOKEN_URL),
+            int(config.get("max_chars") or MAX_CHARS),
         )
 
     def __init__(
-        self, app_id: str, app_password: str, openid_url: str = OPENID_URL, token_url: str = TOKEN_URL
+        self,
+        app_id: str,
+        app_password: str,
+        openid_url: str = OPENID_URL,
+        token_url: str = TOKEN_URL,
+        max_chars: int = MAX_CHARS,
     ) -> None:
         # BotFrameworkInput.__init__ is not called: it fetches Microsoft's keys synchronously at
         # start-up from a fixed URL. Keys come from `openid_url` on the first request instead.
@@ -301,6 +309,7 @@ class TeamsInput(BotFrameworkInput):
         self.app_password = app_password
         self.keys = SigningKeys(openid_url)
         self.tokens = Tokens(app_id, app_password, token_url)
+        self.max_chars = max_chars
         self._turns: set[asyncio.Future[None]] = set()
 
     async def verify_token(self, auth_header: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -382,7 +391,7 @@ class TeamsInput(BotFrameworkInput):
             if message is None:
                 return response.text("success")
             # Answer the Bot Connector now and handle the turn afterwards.
-            turn = asyncio.ensure_future(self._handle(on_new_message, message))
+            turn = asyncio.ensure_future(self._handle(on_new_message, message, self.max_chars))
             self._turns.add(turn)
             turn.add_done_callback(self._turns.discard)
             return response.text("success")
@@ -418,12 +427,22 @@ class TeamsInput(BotFrameworkInput):
         )
 
     @staticmethod
-    async def _handle(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> None:
+    async def _handle(
+        on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage, max_chars: int
+    ) -> None:
+        """Handle one turn; a message beyond ``max_chars`` is refused (Rasa's time grows faster
+        than a message's length), and a turn without a reply says, in Swedish, that it failed."""
         out_channel = message.output_channel
+        if not isinstance(out_channel, TeamsOutput):
+            return
         try:
-            await on_new_message(message)
+            if len(message.text or "") > max_chars:
+                out_channel.messages.append({"text": messages.MESSAGE_TOO_LONG.format(limit=max_chars)})
+            else:
+                await on_new_message(message)
         except Exception:
             logger.exception("Handling a Teams message failed.")
         finally:
-            if isinstance(out_channel, TeamsOutput):
-                await out_channel.flush(message.sender_id or "")
+            if not out_channel.messages:
+                out_channel.messages.append({"text": messages.ASSISTANT_FAILED})
+            await out_channel.flush(message.sender_id or "")

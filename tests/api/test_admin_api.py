@@ -14,7 +14,7 @@ from knowledge.accounts import AccountStore
 from knowledge.curated import CuratedStore
 from knowledge.registry import DesignationStore
 from knowledge.settings import Settings
-from tests.conftest import FakeEmbedder
+from tests.conftest import TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
 PASSWORD = "ett långt testlösenord"
@@ -31,6 +31,7 @@ DRAFT = {
 def app_and_tokens(tmp_path, corpus):
     url = initialised(sqlite_url(tmp_path))
     settings = Settings(
+        secret_key=TEST_SECRET_KEY,
         sources_dir=corpus / "sources",
         index_dir=corpus / "build",
         embedding_model="fake-embedder",

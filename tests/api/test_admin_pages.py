@@ -16,7 +16,7 @@ from knowledge.audit import AuditLog
 from knowledge.curated import CuratedStore, Status
 from knowledge.registry import DesignationStore
 from knowledge.settings import Settings
-from tests.conftest import FakeEmbedder
+from tests.conftest import TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
 PASSWORD = "ett långt testlösenord"
@@ -35,6 +35,7 @@ PAGES = [
 def site(tmp_path, corpus):
     url = initialised(sqlite_url(tmp_path))
     settings = Settings(
+        secret_key=TEST_SECRET_KEY,
         sources_dir=corpus / "sources", index_dir=corpus / "build", embedding_model="fake-embedder",
         database_url=url, curated_poll_seconds=0.0, admin_lockout_failures=3,
     )  # fmt: skip

@@ -15,8 +15,9 @@ from index.service import SearchEngine
 from knowledge.db import DatabaseError
 from knowledge.feedback import FeedbackSource, FeedbackStore
 from knowledge.inbox import Inbox
+from knowledge.secrets import ServiceSecrets
 from knowledge.settings import Settings
-from tests.conftest import FICTITIOUS_DOC, FakeEmbedder
+from tests.conftest import ACTION_HEADERS, FICTITIOUS_DOC, TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
 
@@ -33,6 +34,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):
     sources.mkdir()
     (sources / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
     settings = Settings(
+        secret_key=TEST_SECRET_KEY,
         sources_dir=sources,
         index_dir=tmp_path / "build",
         embedding_model="fake-embedder",
@@ -44,7 +46,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):
     )
     engine = SearchEngine(settings)
     engine.__dict__["embedder"] = FakeEmbedder()  # the unit-test stand-in for the real model
-    with TestClient(create_app(settings, engine)) as c:
+    with TestClient(create_app(settings, engine), headers=ACTION_HEADERS) as c:
         yield c
 
 
@@ -117,9 +119,14 @@ def test_chat_validates_before_forwarding(client):
     long = client.post("/chat", json={"sender": "u1", "message": "x" * 201})
     assert long.status_code == 413 and "högst 200 tecken" in long.json()["detail"]
     bad = client.post("/chat", json={"message": "hej"})
-    assert bad.status_code == 422 and bad.json()["detail"] == "Förfrågan kunde inte tolkas."
+    assert bad.status_code == 422 and "”sender”" in bad.json()["detail"]
     bad_sender = client.post("/chat", json={"sender": "<script>", "message": "hej"})
     assert bad_sender.status_code == 422
+    for body in (b"", b"[]", b"null", b'"hej"', b"\xff\xfe", b"[" * 1000):
+        r = client.post("/chat", content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code == 422 and "JSON-objekt" in r.json()["detail"], body[:10]
+    text = client.post("/chat", content=b"hej", headers={"Content-Type": "text/plain"})
+    assert text.status_code == 415 and "JSON" in text.json()["detail"]
 
 
 def test_chat_says_so_in_swedish_when_rasa_is_unreachable(client):
@@ -147,10 +154,14 @@ def test_demo_page_is_swedish_and_embeds_the_widget_which_renders_text_safely(cl
     assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
 
 
-def test_health_reports_the_index_and_the_database(client):
-    health = client.get("/health")
-    assert health.status_code == 200
-    assert health.json() == {"status": "ok", "index": "up to date", "database": "current"}
+def test_health_is_503_and_says_so_when_rasa_is_down(client):
+    health = client.get("/health")  # nothing listens at the Rasa URL of this app
+    assert health.status_code == 503
+    body = health.json()
+    assert body["status"] == "unavailable" and body["rasa"] == "unreachable"
+    assert body["index"] == "up to date" and body["database"] == "current" and body["model"] == "loaded"
+    assert "går inte att nå" in body["rasa_problem"]
+    assert client.get("/health/live").json() == {"status": "ok"}
 
 
 def _settings_with_database(tmp_path, database_url: str) -> Settings:
@@ -158,6 +169,7 @@ def _settings_with_database(tmp_path, database_url: str) -> Settings:
     sources.mkdir(exist_ok=True)
     (sources / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
     return Settings(
+        secret_key=TEST_SECRET_KEY,
         sources_dir=sources,
         index_dir=tmp_path / "build",
         embedding_model="fake-embedder",
@@ -188,7 +200,7 @@ def test_a_database_lost_while_running_shows_in_health(tmp_path):
 
 
 def test_framework_errors_are_explained_in_swedish(client):
-    r = client.post("/chat", content=b"\xff not json", headers={"Content-Type": "application/json"})
+    r = client.post("/api/feedback", content=b"\xff not json", headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and r.json()["detail"] == "Förfrågan kunde inte tolkas."
     assert client.get("/finns-inte").json()["detail"] == "Sidan eller resursen finns inte."
     assert client.get("/chat").status_code == 405
@@ -263,7 +275,7 @@ def fake_rasa(client):
 
     def rest_channel(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        received.append(body)
+        received.append({**body, "authorization": request.headers.get("authorization")})
         return httpx.Response(200, json=[{"recipient_id": body["sender"], "text": "Hej!"}])
 
     with _rasa_replaced(client, rest_channel):
@@ -275,13 +287,31 @@ def test_chat_forwards_the_message_with_personal_numbers_redacted(client, fake_r
         "/chat", json={"sender": "u1", "message": "  Gäller HÖK för 19850709-9805 och 701063-2391?  "}
     )
     assert r.status_code == 200
-    assert r.json() == [{"recipient_id": "u1", "text": "Hej!"}]
-    assert fake_rasa == [
-        {
-            "sender": "u1",
-            "message": "Gäller HÖK för [personnummer borttaget] och [samordningsnummer borttaget]?",
-        }
-    ]
+    assert r.json() == [{"recipient_id": "u1", "text": "Hej!"}]  # the client's own id comes back
+    (forwarded,) = fake_rasa
+    assert (
+        forwarded["message"] == "Gäller HÖK för [personnummer borttaget] och [samordningsnummer borttaget]?"
+    )
+    token = ServiceSecrets.from_key(TEST_SECRET_KEY).rasa_channel_token
+    assert forwarded["authorization"] == f"Bearer {token}"
+
+
+def test_a_conversation_is_bound_to_the_client_that_started_it(client, fake_rasa):
+    """Rasa sees the same conversation for the same client (cookie) and sender; another client
+    naming that sender starts a conversation of its own."""
+    first, second = TestClient(client.app), TestClient(client.app)  # two browsers (no lifespan rerun)
+    issued = first.post("/chat", json={"sender": "delad", "message": "Hej"}).headers["set-cookie"].lower()
+    assert issued.startswith("hok_klient=") and "httponly" in issued and "samesite=lax" in issued
+    cookie = first.cookies["hok_klient"]
+    continued = first.post("/chat", json={"sender": "delad", "message": "Och KSA?"})
+    assert "set-cookie" not in continued.headers  # the cookie it has is kept
+    second.post("/chat", json={"sender": "delad", "message": "Vad sa du nyss?"})
+    forged = TestClient(client.app, cookies={"hok_klient": cookie.split(".")[0] + ".fel"})
+    forged.post("/chat", json={"sender": "delad", "message": "Och nu?"})
+    senders = [r["sender"] for r in fake_rasa]
+    assert senders[0] == senders[1]  # the same client continues its conversation
+    assert senders[2] != senders[0] and senders[3] != senders[0]  # others cannot reach it
+    assert "delad" not in senders
 
 
 def test_chat_forwards_ordinary_numbers_unchanged(client, fake_rasa):
@@ -334,8 +364,11 @@ def test_chat_is_unavailable_in_swedish_when_rasa_answers_nonsense(client, reply
 )
 def test_chat_answers_malformed_bodies_with_a_swedish_4xx(client, fake_rasa, body):
     r = client.post("/chat", content=body, headers={"Content-Type": "application/json"})
-    assert r.status_code in (400, 422)
-    assert r.json() == {"detail": "Förfrågan kunde inte tolkas."}
+    if r.status_code == 413:  # beyond any message's size: refused before it is parsed
+        assert len(body) > 8 * 200 and r.json()["detail"].startswith("Meddelandet är för långt")
+    else:
+        assert r.status_code in (400, 422)
+        assert "Meddelandet kunde inte tolkas. Skicka ett JSON-objekt" in r.json()["detail"]
     assert fake_rasa == []
 
 
@@ -537,3 +570,116 @@ def test_oversized_feedback_is_refused_in_swedish_and_not_stored(client, change,
 def test_feedback_at_the_limits_is_stored(client):
     body = {**FEEDBACK, "comment": "x" * 4000, "sources": [FEEDBACK["sources"][0]] * 20}
     assert client.post("/api/feedback", json=body).status_code == 201
+
+
+# The action webhook answers Rasa only; the front door's headers, limits and schema.
+
+
+def test_the_action_webhook_refuses_anyone_without_rasas_secret(client, tracker_call):
+    inbox = Inbox(client.app.state.settings.database_url)
+    before = len(inbox.list())
+    call = tracker_call("Vem ar GSA?", intent="affirm", action="action_pass_on")
+    call["tracker"]["slots"] = {"pass_on_offered": True, "pass_on_question": "19850709-9805 vill veta"}
+    for headers in ({}, {"X-HOK-Action-Secret": "gissat"}, {"X-HOK-Action-Secret": ""}):
+        anonymous = TestClient(client.app, headers=headers)
+        r = anonymous.post("/webhook", json=call)
+        assert r.status_code == 401 and "Rasa-servern" in r.json()["detail"]
+        as_text = anonymous.post("/webhook", content=json.dumps(call), headers={"Content-Type": "text/plain"})
+        assert as_text.status_code == 401
+    assert len(inbox.list()) == before  # nothing was written
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: c["tracker"].update(latest_message="hej"),
+        lambda c: c["tracker"]["latest_message"].update(intent="ask_agreement"),
+        lambda c: c["tracker"]["latest_message"]["intent"].update(confidence="säker"),
+        lambda c: c["tracker"].update(events="inga"),
+        lambda c: c.pop("tracker"),
+        lambda c: c.update(next_action=["action_pass_on"]),
+    ],
+    ids=[
+        "string-latest-message",
+        "string-intent",
+        "text-confidence",
+        "string-events",
+        "no-tracker",
+        "list-action",
+    ],
+)
+def test_a_malformed_action_call_is_a_4xx_naming_the_problem(client, tracker_call, change):
+    call = tracker_call("Vem sammankallar?")
+    change(call)
+    r = client.post("/webhook", json=call)
+    assert r.status_code == 400 and r.json()["detail"].startswith("Åtgärdsanropet kunde inte tolkas")
+
+
+def test_an_action_call_nested_beyond_reason_is_a_4xx(client):
+    deep = b'{"next_action": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
+    r = client.post("/webhook", content=deep, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    plain = client.post("/webhook", content=b"{}", headers={"Content-Type": "text/plain"})
+    assert plain.status_code == 415
+
+
+def test_a_passed_on_question_is_stored_redacted_even_if_rasa_sent_it_in_clear(client, tracker_call):
+    inbox = Inbox(client.app.state.settings.database_url)
+    call = tracker_call("ja", intent="affirm", action="action_pass_on")
+    call["tracker"]["slots"] = {"pass_on_offered": True, "pass_on_question": "Gäller det 19850709-9805?"}
+    call["tracker"]["sender_id"] = "850709-9805"
+    client.post("/webhook", json=call)
+    stored = inbox.list()[-1]
+    assert stored.question == "Gäller det [personnummer borttaget]?"
+    assert "9805" not in stored.conversation
+
+
+@pytest.mark.parametrize("path", ["/", "/kallor/testdok", "/admin/login"])
+def test_every_page_has_the_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_the_api_documentation_loads_nothing_from_a_cdn(client):
+    assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
+    schema = client.get("/openapi.json")
+    assert schema.status_code == 200 and "/chat" in schema.json()["paths"]
+
+
+@pytest.fixture(scope="module")
+def limited_client(client):
+    """The same service with small rate limits: 3 at once per address, 2 per conversation."""
+    settings = client.app.state.settings.model_copy(
+        update={
+            "rate_address_burst": 3,
+            "rate_address_per_second": 0.01,
+            "rate_conversation_burst": 2,
+            "rate_conversation_per_second": 0.01,
+        }
+    )
+    engine = SearchEngine(settings)
+    engine.__dict__["embedder"] = FakeEmbedder()
+    with TestClient(create_app(settings, engine)) as c:
+        yield c
+
+
+def test_a_client_beyond_its_rate_limit_gets_a_swedish_429(limited_client):
+    fake = httpx.AsyncClient(
+        base_url="http://rasa.test",
+        transport=httpx.MockTransport(
+            lambda r: httpx.Response(200, json=[{"recipient_id": "x", "text": "Hej!"}])
+        ),
+    )
+    limited_client.app.state.rasa = fake
+    turns = [limited_client.post("/chat", json={"sender": "samma", "message": "Hej"}) for _ in range(3)]
+    assert [t.status_code for t in turns] == [200, 200, 429]  # the conversation's limit
+    assert "Vänta" in turns[2].json()["detail"] and int(turns[2].headers["retry-after"]) >= 1
+    other = limited_client.post("/api/answer", json={"question": "Hur följs HÖK upp?"})
+    assert other.status_code == 429  # the address's limit: 3 requests at once
+    from_elsewhere = TestClient(limited_client.app, client=("192.0.2.7", 50000))
+    assert from_elsewhere.post("/api/answer", json={"question": "Hur följs HÖK upp?"}).status_code == 200

@@ -6,7 +6,7 @@ In process (the answering core, the real model and index, no Rasa):
 
 Through a running bot (as ../shared/eval/ask_bot.py plays it, one cookie jar per conversation):
 
-    .venv/bin/python -m tests.bench.bank --half test --url http://localhost:5005
+    .venv/bin/python -m tests.bench.bank --half test --url http://localhost:5055
 
 Reports, per half: the answer pass rate on answerable cases, the abstention rate on
 must-abstain cases, passage Recall@1/@3 (in process), and, through the bot, agreement questions

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from actions.launcher import BOT_DIR, running
+from knowledge.secrets import new_secret_key
 from tests.bench import bank, curated
 from tests.bench.devset import ASK_BOT, DEVSET
 from tests.databases import initialised, sqlite_url
@@ -63,13 +64,17 @@ def dev_questions() -> list[str]:
     return [t for c in cases for t in (c["ask"] if isinstance(c["ask"], list) else [c["ask"]])]
 
 
-def turn_latency(url: str, rounds: int, label: str) -> dict[str, float]:
-    """Median and p95 of one chat turn posted to ``url`` (Rasa's REST channel or the /chat proxy)."""
+def turn_latency(url: str, rounds: int, label: str, token: str | None = None) -> dict[str, float]:
+    """Median and p95 of one chat turn posted to ``url`` (Rasa's REST channel with the front
+    door's token, or the front door)."""
     took = []
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     for _ in range(rounds):
         for q in dev_questions():
             body = json.dumps({"sender": uuid.uuid4().hex, "message": q}).encode()
-            req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+            req = urllib.request.Request(url, data=body, headers=headers)
             start = time.perf_counter()
             with urllib.request.urlopen(req, timeout=60) as resp:
                 resp.read()
@@ -104,26 +109,32 @@ def main() -> int:
         if not args.skip_nlu:
             nlu_cross_validation(args.rasa, Path(tmp) / "nlu")
         logs = Path(tmp) / "logs"
-        env = {"HOK_DATABASE_URL": initialised(sqlite_url(Path(tmp)))}  # a throwaway knowledge database
+        env = {  # a throwaway knowledge database and secret key
+            "HOK_DATABASE_URL": initialised(sqlite_url(Path(tmp))),
+            "HOK_SECRET_KEY": new_secret_key(),
+        }
         with running(
             args.rasa, 17005, 17055, tracker_db=Path(tmp) / "t.db", env=env, log_dir=logs
         ) as servers:
             dev = subprocess.run(
-                [sys.executable, str(ASK_BOT), str(DEVSET), "--url", servers.rasa_url],
+                [sys.executable, str(ASK_BOT), str(DEVSET), "--url", servers.knowledge_url],
                 capture_output=True, text=True,
             )  # fmt: skip
             print("dev set through the bot (ask_bot.py):")
             print("\n".join("  " + line for line in dev.stdout.strip().splitlines()[-2:]))
-            print("Question bank through the bot (Rasa REST):")
+            print("Question bank through the bot (the front door, Rasa's REST form):")
             for half in ("dev", "test"):
-                report = bank.run_through_bot(half, servers.rasa_url)
+                report = bank.run_through_bot(half, servers.knowledge_url)
                 print("\n".join("  " + line for line in report.lines()))
             breakers = (
                 (logs / "rasa.log").read_text(encoding="utf-8", errors="replace").count(CIRCUIT_BREAKER)
             )
             print(f"circuit breakers tripped in Rasa's log: {breakers}")
-            turn_latency(f"{servers.rasa_url}/webhooks/rest/webhook", args.rounds, "Rasa REST")
-            turn_latency(f"{servers.knowledge_url}/chat", args.rounds, "Widget /chat (proxy + redaction)")
+            rest = f"{servers.rasa_url}/webhooks/rest/webhook"
+            turn_latency(rest, args.rounds, "Rasa REST (direct, the front door's token)", servers.rasa_token)
+            turn_latency(
+                f"{servers.knowledge_url}/chat", args.rounds, "Front door /chat (limits, redaction, Rasa)"
+            )
     return 0
 
 

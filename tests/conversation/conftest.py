@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import urllib.error
@@ -18,6 +19,7 @@ from playwright.sync_api import Browser, sync_playwright
 from actions.launcher import running
 from knowledge.settings import PROJECT_ROOT
 from tests.bench.devset import load_ask_bot
+from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.widget_support import CHROMIUM, CHROMIUM_ARGS
 from tests.databases import initialised, sqlite_url
 
@@ -29,36 +31,64 @@ KNOWLEDGE_PORT = int(os.environ.get("HOK_TEST_KNOWLEDGE_PORT", "16055"))
 
 
 class Client:
-    """Talks to the running assistant as a chat client does."""
+    """Talks to the running assistant as chat clients do: through the front door, one cookie jar
+    (one client) per conversation."""
 
-    def __init__(self, rasa_url: str, knowledge_url: str, database_url: str, log_dir: Path) -> None:
+    def __init__(
+        self, rasa_url: str, knowledge_url: str, database_url: str, log_dir: Path, rasa_token: str = ""
+    ) -> None:
         self.rasa_url = rasa_url
         self.knowledge_url = knowledge_url
         self.database_url = database_url  # the knowledge service's database (test-only, in tmp)
         self.log_dir = log_dir  # the servers' logs (rasa.log, knowledge.log)
+        self.rasa_token = rasa_token  # what the front door shows Rasa (tests of Rasa's channel)
+        self._clients: dict[str, urllib.request.OpenerDirector] = {}
+
+    def client(self, sender: str) -> urllib.request.OpenerDirector:
+        if sender not in self._clients:
+            jar = http.cookiejar.CookieJar()
+            self._clients[sender] = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        return self._clients[sender]
 
     @staticmethod
-    def _post(url: str, body: Any) -> tuple[int, Any]:
+    def _post(
+        url: str,
+        body: Any,
+        opener: urllib.request.OpenerDirector | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            url, data=data, headers={"Content-Type": "application/json", **(headers or {})}
+        )
         try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
+            with (opener or urllib.request.build_opener()).open(req, timeout=60) as resp:
                 return resp.status, json.loads(resp.read() or b"null")
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"null")
 
     def say(self, message: str, sender: str | None = None) -> list[dict[str, Any]]:
-        """One turn over Rasa's REST channel; the replies."""
+        """One turn through the front door in Rasa's REST form; the replies."""
+        sender = sender or uuid.uuid4().hex
         status, replies = self._post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            {"sender": sender or uuid.uuid4().hex, "message": message},
+            f"{self.knowledge_url}/webhooks/rest/webhook",
+            {"sender": sender, "message": message},
+            self.client(sender),
         )
         assert status == 200, (status, replies)
         return replies
 
     def chat(self, body: Any) -> tuple[int, Any]:
-        """One turn through the knowledge service's chat proxy."""
-        return self._post(f"{self.knowledge_url}/chat", body)
+        """One turn through the front door's chat route (the widget's), as the body's sender's client."""
+        sender = body.get("sender") if isinstance(body, dict) else None
+        return self._post(
+            f"{self.knowledge_url}/chat", body, self.client(sender) if isinstance(sender, str) else None
+        )
+
+    def to_rasa(self, body: Any, token: str | None) -> tuple[int, Any]:
+        """Straight to Rasa's REST channel, past the front door, with the given token (or none)."""
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        return self._post(f"{self.rasa_url}/webhooks/rest/webhook", body, headers=headers)
 
     def post(self, path: str, body: Any) -> tuple[int, Any]:
         return self._post(f"{self.knowledge_url}{path}", body)
@@ -77,9 +107,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     assert Path(RASA).exists(), f"no Rasa at {RASA}: run `make env`"
     assert RASA_MODEL.exists(), "no trained Rasa model: run `make train`"
     tmp = tmp_path_factory.mktemp("servers")
-    env = {"HOK_DATABASE_URL": initialised(sqlite_url(tmp))}
+    env = {"HOK_DATABASE_URL": initialised(sqlite_url(tmp)), "HOK_SECRET_KEY": TEST_SECRET_KEY}
     with running(RASA, RASA_PORT, KNOWLEDGE_PORT, tracker_db=tmp / "tracker.db", env=env, log_dir=tmp) as s:
-        yield Client(s.rasa_url, s.knowledge_url, env["HOK_DATABASE_URL"], tmp)
+        yield Client(s.rasa_url, s.knowledge_url, env["HOK_DATABASE_URL"], tmp, s.rasa_token)
 
 
 @pytest.fixture(scope="module")

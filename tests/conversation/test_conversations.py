@@ -75,25 +75,44 @@ def test_small_talk_says_what_the_assistant_answers(assistant):
 
 @pytest.mark.parametrize(
     "message",
-    ["", "x" * 20000, "🙂🙂🙂", "<script>alert('hej')</script>", "\x00\x01 binärt \ufffd"],
-    ids=["empty", "huge", "emoji", "markup", "binary"],
+    ["🙂🙂🙂", "<script>alert('hej')</script>", "\x00\x01 binärt \ufffd"],
+    ids=["emoji", "markup", "binary"],
 )
-def test_bad_input_over_rest_gets_a_swedish_reply(assistant, message):
-    replies = assistant.say(message)
-    text = text_of(replies)
+def test_odd_input_gets_a_swedish_reply(assistant, message):
+    text = text_of(assistant.say(message))
     assert "Traceback" not in text and "Error" not in text
-    if message:  # Rasa sends nothing back for an empty message; everything else gets words
-        assert any(w in text for w in ("Jag", "jag", "Din fråga"))
+    assert any(w in text for w in ("Jag", "jag", "Din fråga"))
+
+
+@pytest.mark.parametrize("route", ["/chat", "/webhooks/rest/webhook"])
+def test_the_front_door_refuses_empty_huge_and_malformed_turns_in_swedish(assistant, route):
+    status, body = assistant.post(route, {"sender": "proxy-test", "message": "x" * 20000})
+    assert status == 413 and "för långt" in body["detail"]
+    status, body = assistant.post(route, {"sender": "proxy-test", "message": ""})
+    assert status == 422 and "tomt" in body["detail"]
+    for malformed in (b"\xff\xfe not json", b"", b"[]", b"{}"):
+        status, body = assistant.post(route, malformed)
+        assert status == 422 and "kunde inte tolkas" in body["detail"], malformed
+
+
+def test_rasa_answers_only_the_front_door(assistant):
+    turn = {"sender": "utan-ingang", "message": "Hur följs HÖK upp?"}
+    for token in (None, "gissat", ""):
+        status, body = assistant.to_rasa(turn, token)
+        assert status == 401 and "kunskapstjänsten" in body["detail"]
+    for malformed in (b"", b"[]", b"null", b'{"sender": 5, "message": "hej"}', b"\xff"):
+        status, body = assistant.to_rasa(malformed, assistant.rasa_token)
+        assert status == 400 and "kunde inte tolkas" in body["detail"], malformed
+    status, body = assistant.to_rasa(
+        {"sender": "lang", "message": "samverkan " * 100_000}, assistant.rasa_token
+    )
+    assert status == 413 and "för långt" in body["detail"]  # refused at once, not read for a minute
+    status, replies = assistant.to_rasa(turn, assistant.rasa_token)
+    assert status == 200 and answer_of(replies)["sources"][0]["doc"] == "hok-oversikt"
 
 
 def test_chat_proxy_forwards_and_guards(assistant):
     status, replies = assistant.chat({"sender": "proxy-test", "message": "Hur följs HÖK upp?"})
     assert status == 200 and answer_of(replies)["sources"][0]["doc"] == "hok-oversikt"
-    status, body = assistant.chat({"sender": "proxy-test", "message": "x" * 20000})
-    assert status == 413 and "för långt" in body["detail"]
-    status, body = assistant.chat({"sender": "proxy-test", "message": ""})
-    assert status == 422 and "tomt" in body["detail"]
-    status, body = assistant.chat(b"\xff\xfe not json")
-    assert status == 400 and body["detail"] == "Förfrågan kunde inte tolkas."
     status, replies = assistant.chat({"sender": "proxy-test", "message": "<b>Vem stödjer GSA?</b>"})
     assert status == 200 and all(s["doc"] in DOC_IDS for s in answer_of(replies)["sources"])

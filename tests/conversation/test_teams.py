@@ -21,6 +21,7 @@ import pytest
 
 from actions.launcher import Servers, running
 from knowledge.settings import PROJECT_ROOT
+from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.conftest import RASA, RASA_MODEL, text_of
 from tests.conversation.teams_connector import FakeConnector, Reply, new_key, walk
 from tests.databases import initialised, sqlite_url
@@ -56,6 +57,7 @@ def servers(connector: FakeConnector, server_dir: Path) -> Iterator[Servers]:
     tmp = server_dir
     env = {
         "HOK_DATABASE_URL": initialised(sqlite_url(tmp)),
+        "HOK_SECRET_KEY": TEST_SECRET_KEY,
         "HOK_TEAMS_APP_ID": APP_ID,
         "HOK_TEAMS_APP_PASSWORD": APP_PASSWORD,
         "HOK_TEAMS_OPENID_URL": connector.openid_url,
@@ -132,7 +134,9 @@ def title_of(doc: str) -> str:
 def rest_replies(servers: Servers, message: str) -> list[dict[str, Any]]:
     body = json.dumps({"sender": uuid.uuid4().hex, "message": message}).encode()
     request = urllib.request.Request(
-        f"{servers.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        f"{servers.knowledge_url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=60) as resp:
         return json.loads(resp.read())

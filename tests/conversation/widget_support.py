@@ -160,7 +160,9 @@ class HostSite(LoopbackServer):
 class Gateway(LoopbackServer):
     """A reverse proxy in front of the assistant, as an intranet might have: it serves the widget's
     files from ``upstream`` and passes chat turns on to ``backend``, answering 502 Bad Gateway
-    (a plain-text page, no JSON) while ``backend`` is None, as a proxy does when its backend is down."""
+    (a plain-text page, no JSON) while ``backend`` is None, as a proxy does when its backend is down.
+    Cookies pass both ways and credentialed cross-origin calls are allowed, as the widget's
+    conversation cookie needs."""
 
     def __init__(self, port: int, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
@@ -172,9 +174,14 @@ class Gateway(LoopbackServer):
         gateway = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def _send(self, status: int, content_type: str, payload: bytes) -> None:
+            def _send(
+                self, status: int, content_type: str, payload: bytes, cookie: str | None = None
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
+                self.send_header("Access-Control-Allow-Credentials", "true")
+                if cookie:
+                    self.send_header("Set-Cookie", cookie)
                 self.send_header("Access-Control-Allow-Methods", "GET, POST")
                 self.send_header("Access-Control-Allow-Headers", "Content-Type")
                 self.send_header("Content-Type", content_type)
@@ -184,13 +191,17 @@ class Gateway(LoopbackServer):
 
             def _forward(self, base: str, body: bytes | None) -> None:
                 headers = {"Content-Type": self.headers.get("Content-Type") or "application/json"}
+                if self.headers.get("Cookie"):
+                    headers["Cookie"] = self.headers["Cookie"]
                 request = urllib.request.Request(base + self.path, data=body, headers=headers)
                 try:
                     with urllib.request.urlopen(request, timeout=30) as resp:
                         status, kind, payload = resp.status, resp.headers["Content-Type"], resp.read()
+                        cookie = resp.headers.get("Set-Cookie")
                 except urllib.error.HTTPError as err:
                     status, kind, payload = err.code, err.headers["Content-Type"], err.read()
-                self._send(status, kind or "application/octet-stream", payload)
+                    cookie = err.headers.get("Set-Cookie")
+                self._send(status, kind or "application/octet-stream", payload, cookie)
 
             def do_OPTIONS(self) -> None:
                 self._send(204, "text/plain", b"")
