@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
@@ -39,6 +40,7 @@ from actions.mobile_team import (
     ActionMobileTeamVerdict,
     ValidateMobileTeamForm,
 )
+from actions.session import ActionSessionStart
 from actions.sources import ActionAnswerFromSources, ActionPassOn, ActionSmallTalk
 from actions.web.admin_api import Workspace, admin_api_router
 from actions.web.admin_auth import Authenticator
@@ -170,6 +172,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         ValidateAreaForm(register, core),
         ActionAnswerCoordinator(core),
         ActionMobileTeamReset(),
+        ActionSessionStart(),
         ValidateMobileTeamForm(),
         ActionMobileTeamVerdict(core),
         *(ActionAskCriterion(c.id, core.linked) for c in CRITERIA),
@@ -208,6 +211,11 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database.check()  # refuse to start on a missing or outdated database (Swedish message)
+        # Blocking work (answering, the database) runs on a few threads: more only contend for
+        # the GIL and the cores (measured under `make bench-load`).
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=settings.worker_threads, thread_name_prefix="hok")
+        )
         engine.ensure_index(rebuild=True)
         engine.warm_up()
         async with httpx.AsyncClient(

@@ -78,7 +78,11 @@ def endpoints_file(knowledge_port: int, tracker_db: Path | None, directory: Path
     return path
 
 
-LAUNCHER_SETTINGS = ("secret_key", "max_message_chars")  # besides teams_*: what the launcher uses
+LAUNCHER_SETTINGS = (
+    "secret_key",
+    "max_message_chars",
+    "rasa_session_turns",
+)  # besides teams_*: what the launcher uses
 
 
 def settings_for(env: Mapping[str, str]) -> Settings:
@@ -102,6 +106,7 @@ def credentials_file(settings: Settings, directory: Path) -> Path:
     config[FRONT_DOOR_CHANNEL] = {
         "token": f"${{{CHANNEL_TOKEN_VARIABLE}}}",
         "max_chars": settings.max_message_chars,
+        "session_turns": settings.rasa_session_turns,
     }
     if settings.teams_enabled:
         config[TEAMS_CHANNEL] = {

@@ -154,7 +154,9 @@ def running_scaled(
 
             endpoints = scaled_endpoints(front_url, postgres, ports.redis, Path(tmp))
             credentials = credentials_file(settings, Path(tmp))
-            rasa_env = rasa_environment(base_env, settings, secrets)
+            # A lock a killed replica held frees itself this soon (Rasa's default: 60 s, longer than a
+            # waiting turn's time-out), so the conversation goes on at the other replica.
+            rasa_env = {**rasa_environment(base_env, settings, secrets), "TICKET_LOCK_LIFETIME": "10"}
             knowledge_env = {**base_env, "HOK_DATABASE_URL": database_url}
             rasa_front = f"http://127.0.0.1:{ports.rasa_front}"
             rasas = [

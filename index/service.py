@@ -11,7 +11,7 @@ from functools import cached_property
 
 from index import store
 from index.analysis import SwedishAnalyzer
-from index.embedder import SentenceTransformerEmbedder
+from index.embedder import QueryEmbedder, SentenceTransformerEmbedder
 from index.reader import Reader, ReaderWeights, Reading
 from index.retriever import Retriever, SearchResult
 from knowledge.documents import load_documents
@@ -34,9 +34,13 @@ class SearchEngine:
         self._lock = threading.Lock()
 
     @cached_property
-    def embedder(self) -> SentenceTransformerEmbedder:
+    def embedder(self) -> QueryEmbedder:
+        """The model, its queries cached."""
         s = self.settings
-        return SentenceTransformerEmbedder(s.embedding_model, s.query_prompt, s.passage_prompt)
+        model = SentenceTransformerEmbedder(
+            s.embedding_model, s.query_prompt, s.passage_prompt, s.torch_threads
+        )
+        return QueryEmbedder(model, cache_size=s.query_cache_size)
 
     @cached_property
     def analyzer(self) -> SwedishAnalyzer:

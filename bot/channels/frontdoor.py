@@ -12,19 +12,25 @@ reply format it keeps (``POST /webhooks/rest/webhook``):
   store or logs holds one, whoever sent it;
 - a turn that produced no reply (an action failed, the action server is down) gets 503 with a
   Swedish explanation instead of an empty list;
-- ``GET /webhooks/rest/`` answers 503 until the model is loaded, so health checks tell the truth.
+- a conversation's session is renewed every ``session_turns`` turns (Rasa's own ``/session_start``,
+  slots carried over, never while a form is active), so a turn costs the same at turn 200 as at
+  turn 5: Rasa reads, replays and stores every event of the current session on every turn;
+- ``GET /webhooks/rest/`` answers 503 until the model is loaded, so health checks tell the truth;
+- creating the channel installs channels/speedups.py (cheaper custom-action calls).
 
 Credentials (written by actions/launcher.py)::
 
     channels.frontdoor.FrontDoorInput:
       token: ${HOK_RASA_CHANNEL_TOKEN}
       max_chars: 2000
+      session_turns: 20
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -38,13 +44,16 @@ from sanic.response import HTTPResponse
 from knowledge.redact import redact_text  # standard library only; the launcher puts it on the path
 from knowledge.secrets import same
 
-from . import messages
+from . import messages, speedups
 
 logger = logging.getLogger(__name__)
 
 BEARER = re.compile(r"Bearer\s+(\S+)\s*$")
 MAX_SENDER_CHARS = 128
 DEFAULT_MAX_CHARS = 2000
+DEFAULT_SESSION_TURNS = 20
+MAX_COUNTED_CONVERSATIONS = 100_000
+SESSION_START = "/session_start"  # Rasa's default intent for a new session (slots carried over)
 
 
 def _error(status: HTTPStatus, detail: str) -> HTTPResponse:
@@ -64,11 +73,38 @@ class FrontDoorInput(RestInput):
         token = str(config.get("token") or "")
         if len(token) < 16:
             cls.raise_missing_credentials_exception()
-        return cls(token, int(config.get("max_chars") or DEFAULT_MAX_CHARS))
+        speedups.install()  # the per-turn costs of custom-action calls (channels/speedups.py)
+        return cls(
+            token,
+            int(config.get("max_chars") or DEFAULT_MAX_CHARS),
+            int(config.get("session_turns") or DEFAULT_SESSION_TURNS),
+        )
 
-    def __init__(self, token: str, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    def __init__(
+        self, token: str, max_chars: int = DEFAULT_MAX_CHARS, session_turns: int = DEFAULT_SESSION_TURNS
+    ) -> None:
         self.token = token
         self.max_chars = max_chars
+        self.session_turns = session_turns
+        self._turns: OrderedDict[str, int] = OrderedDict()  # turns since the session began, here
+
+    def _count(self, sender: str) -> int:
+        turns = self._turns.pop(sender, 0) + 1
+        self._turns[sender] = turns
+        while len(self._turns) > MAX_COUNTED_CONVERSATIONS:
+            self._turns.popitem(last=False)
+        return turns
+
+    async def renew_session(self, agent: Any, sender: str) -> bool:
+        """Start a new session for ``sender`` unless a form is active (then at a later turn)."""
+        tracker = await agent.tracker_store.retrieve(sender)
+        if tracker is None or tracker.active_loop_name:
+            return False
+        await agent.handle_message(
+            UserMessage(SESSION_START, CollectingOutputChannel(), sender, input_channel=self.name())
+        )
+        self._turns.pop(sender, None)
+        return True
 
     def authorised(self, request: Request) -> bool:
         match = BEARER.match(request.headers.get("Authorization") or "")
@@ -121,6 +157,12 @@ class FrontDoorInput(RestInput):
             if not collector.messages:
                 logger.error("A turn produced no reply (an action failed or the action server is down).")
                 return _error(HTTPStatus.SERVICE_UNAVAILABLE, messages.ASSISTANT_FAILED)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is not None and self._count(sender) >= self.session_turns:
+                try:
+                    await self.renew_session(agent, sender)
+                except Exception:  # the turn is answered either way; the next turn tries again
+                    logger.exception("Renewing a conversation's session failed.")
             return response.json(collector.messages)
 
         return webhook

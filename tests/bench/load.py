@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import httpx
@@ -42,21 +43,27 @@ THANKS = ("Tack!", "tack så mycket", "Tack, det hjälpte")
 ROLE_QUESTIONS = ("Vem är GSA?", "Vem ar KSA", "vilken vårdcentral är GSA", "Vem är samordnande funktion?")
 
 
-def questions() -> list[str]:
+@lru_cache(maxsize=1)
+def questions() -> tuple[str, ...]:
     """Single-turn agreement questions of the question bank (both halves: the load is not scored)."""
     cases = [c for half in ("dev", "test") for c in bank.load(half)]
-    return [c["ask"] for c in cases if isinstance(c["ask"], str) and not bank.must_abstain(c)]
+    return tuple(c["ask"] for c in cases if isinstance(c["ask"], str) and not bank.must_abstain(c))
 
 
 def conversations(seed: int) -> Iterator[list[str]]:
     """Endless realistic conversations of five to seven turns."""
     rng = random.Random(seed)
     asked = questions()
-    areas = [a.name for a in get_register().in_region("stockholm")]
+    areas = stockholm_areas()
     while True:
         turns = [rng.choice(GREETINGS), *rng.sample(asked, rng.randint(2, 3))]
         turns += [rng.choice(ROLE_QUESTIONS), rng.choice(areas), rng.choice(THANKS)]
         yield turns
+
+
+@lru_cache(maxsize=1)
+def stockholm_areas() -> tuple[str, ...]:
+    return tuple(a.name for a in get_register().in_region("stockholm"))
 
 
 @dataclass
