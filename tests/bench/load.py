@@ -150,6 +150,7 @@ def default_profile(rasa: str, tmp: Path) -> Iterator[str]:
 @contextmanager
 def scaled_profile(rasa: str, tmp: Path) -> Iterator[str]:
     env = {"HOK_SECRET_KEY": new_secret_key()}
+    tmp.chmod(0o755)  # PostgreSQL runs as the postgres user, who must reach its directory
     with running_scaled(rasa, tmp / "scaled", Ports.from_base(17200), env=env, report=print) as s:
         yield f"{s.front_url}/chat"
 
