@@ -48,7 +48,7 @@ from actions.web.admin_pages import admin_pages_router
 from actions.web.chat import CONVERSATION_ID, chat_router, is_json, swedish_error, well_formed
 from actions.web.conversations import ConversationBinder
 from actions.web.frontdoor import Limits
-from actions.web.headers import security_headers_middleware
+from actions.web.headers import SecurityHeaders
 from actions.web.viewer import viewer_router
 from actions.web.webhook import webhook_router
 from index.service import SearchEngine
@@ -228,7 +228,7 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
     app = FastAPI(title="HÖK-assistenten, kunskapstjänst", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     limits = Limits.from_settings(settings)
-    app.middleware("http")(security_headers_middleware(settings.frame_ancestors))
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     # The widget embedded on other origins (an intranet page); none by default: same origin only.
     origins = [o.strip().rstrip("/") for o in settings.cors_origins if o.strip()]
     if origins:

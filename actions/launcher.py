@@ -1,6 +1,8 @@
-"""Start the knowledge service and the Rasa server together, wait until both answer.
+"""Start the knowledge service and the Rasa server together, wait until both answer, and keep them
+running (actions/supervisor.py: a busy port refused, a crashed server restarted with back-off,
+logs appended, redacted and rotated).
 
-Used by ``make run`` (``python -m actions.launcher``) and by the conversation tests."""
+Used by ``make run`` (``python -m actions.launcher``), the scaled profile and the tests."""
 
 from __future__ import annotations
 
@@ -259,7 +261,7 @@ def running(
                 rasa_service("Rasa-servern", rasa, rasa_port, endpoints, credentials,
                              rasa_environment(base_env, settings, secrets), RotatingLog(logs / "rasa.log"))
             )  # fmt: skip
-            wait_for(f"{knowledge_url}/health", 180, knowledge)
+            wait_for(f"{knowledge_url}/health/live", 180, knowledge)
             wait_for_model(rasa_url, 240, rasa_proc, secrets.rasa_channel_token)
             supervisor.watch()
             yield Servers(rasa_url, knowledge_url, teams_webhook, secrets.rasa_channel_token, supervisor)

@@ -38,3 +38,4 @@ def configure_logging(level: int = logging.INFO) -> None:
         logger.handlers.clear()
         logger.propagate = True
     logging.getLogger("uvicorn.access").addFilter(WithoutQueryStrings())
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per turn forwarded to Rasa: noise

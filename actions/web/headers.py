@@ -7,10 +7,7 @@ intranets' origins); the widget itself is a script on the host page and needs no
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def content_security_policy(frame_ancestors: str, connect: tuple[str, ...] = ()) -> str:
@@ -43,16 +40,26 @@ def security_headers(frame_ancestors: str) -> dict[str, str]:
     return headers
 
 
-Next = Callable[[Request], Awaitable[Response]]
+class SecurityHeaders:
+    """Pure ASGI middleware (no per-request task or stream, unlike ``@app.middleware``): the
+    headers are added to every response's start message unless the route set its own."""
 
+    def __init__(self, app: ASGIApp, frame_ancestors: str) -> None:
+        self.app = app
+        self.headers = [
+            (k.lower().encode(), v.encode()) for k, v in security_headers(frame_ancestors).items()
+        ]
 
-def security_headers_middleware(frame_ancestors: str) -> Callable[[Request, Next], Awaitable[Response]]:
-    headers = security_headers(frame_ancestors)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
 
-    async def add_headers(request: Request, call_next: Next) -> Response:
-        response = await call_next(request)
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        return response
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
 
-    return add_headers
+        await self.app(scope, receive, with_headers)
