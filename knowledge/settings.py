@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     worker_threads: int = 4  # the knowledge service's threads for answering and the database
     # Rasa renews a conversation's session (slots kept) after this many turns, so a turn's cost
     # does not grow with the conversation (bot/channels/frontdoor.py).
-    rasa_session_turns: int = 20
+    rasa_session_turns: int = 10
     # The one secret every replica shares; the Rasa channel token, the action webhook's secret and
     # the conversation cookie's key are derived from it (knowledge/secrets.py). `make run` keeps
     # one in .var/secret.key when this is unset.

@@ -23,7 +23,7 @@ Credentials (written by actions/launcher.py)::
     channels.frontdoor.FrontDoorInput:
       token: ${HOK_RASA_CHANNEL_TOKEN}
       max_chars: 2000
-      session_turns: 20
+      session_turns: 10
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 BEARER = re.compile(r"Bearer\s+(\S+)\s*$")
 MAX_SENDER_CHARS = 128
 DEFAULT_MAX_CHARS = 2000
-DEFAULT_SESSION_TURNS = 20
+DEFAULT_SESSION_TURNS = 10
 MAX_COUNTED_CONVERSATIONS = 100_000
 SESSION_START = "/session_start"  # Rasa's default intent for a new session (slots carried over)
 

@@ -41,7 +41,7 @@ def test_by_default_only_the_rest_channel_is_configured(tmp_path):
     credentials = yaml.safe_load(credentials_file(settings, tmp_path).read_text(encoding="utf-8"))
     # Only the front door's REST channel, which takes its token from Rasa's environment.
     assert credentials == {
-        FRONT_DOOR_CHANNEL: {"token": "${HOK_RASA_CHANNEL_TOKEN}", "max_chars": 2000, "session_turns": 20}
+        FRONT_DOOR_CHANNEL: {"token": "${HOK_RASA_CHANNEL_TOKEN}", "max_chars": 2000, "session_turns": 10}
     }
     env = rasa_environment({"PATH": "/usr/bin", "HOK_SECRET_KEY": "k" * 20}, settings, SECRETS)
     assert "HOK_TEAMS_APP_PASSWORD" not in env
