@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -26,6 +26,7 @@ from actions.supervisor import RotatingLog, Service, Supervisor, require_free
 from knowledge.secrets import ServiceSecrets, new_secret_key
 from knowledge.settings import PROJECT_ROOT, Settings
 
+T = TypeVar("T")
 BOT_DIR = PROJECT_ROOT / "bot"
 # The Teams channel (bot/channels/teams.py), loaded by Rasa by module path with bot/ on PYTHONPATH.
 TEAMS_CHANNEL = "channels.teams.TeamsInput"
@@ -282,8 +283,31 @@ def teams_status(servers: Servers) -> str:
     return "Microsoft Teams: av (sätt HOK_TEAMS_APP_ID och HOK_TEAMS_APP_PASSWORD för att slå på)."
 
 
-def _say(line: str) -> None:
+def say(line: str) -> None:
+    """The supervisor's report to the operator's terminal, timed."""
     print(f"    {time.strftime('%H:%M:%S')} {line}", flush=True)
+
+
+def serve(
+    servers: contextlib.AbstractContextManager[T], ready: Callable[[T, float], list[str]], log_dir: Path
+) -> int:
+    """Start ``servers``, print ``ready(servers, seconds it took)``, and keep them running until
+    Ctrl-C or SIGTERM (a service manager's stop, so every server is stopped too); the exit code."""
+    started = time.monotonic()
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with servers as running_servers:
+            for line in ready(running_servers, time.monotonic() - started):
+                print(line, flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                while True:
+                    time.sleep(1)
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, OSError) as exc:
+        print(f"Starten misslyckades: {exc}. Se loggarna i {log_dir}.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,27 +324,18 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     print("==> startar kunskapstjänsten och Rasa-servern (loggar i .var/logs/) …", flush=True)
-    started = time.monotonic()
-    # A service manager stops with SIGTERM: treat it as Ctrl-C, so both servers are stopped too.
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        with running(args.rasa, args.rasa_port, args.knowledge_port, log_dir=log_dir, report=_say) as servers:
-            print(f"    båda svarar efter {time.monotonic() - started:.0f} s", flush=True)
-            print(f"\nHÖK-assistenten är igång. Öppna chatten: {servers.knowledge_url}/", flush=True)
-            print(
-                "Rasa lyssnar bara på 127.0.0.1 och svarar bara kunskapstjänsten. Ctrl-C stoppar båda.",
-                flush=True,
-            )
-            print(teams_status(servers), flush=True)
-            with contextlib.suppress(KeyboardInterrupt):
-                while True:
-                    time.sleep(1)
-    except KeyboardInterrupt:
-        return 0
-    except (RuntimeError, OSError) as exc:
-        print(f"Starten misslyckades: {exc}. Se loggarna i {log_dir}.", file=sys.stderr)
-        return 1
-    return 0
+
+    def ready(servers: Servers, seconds: float) -> list[str]:
+        return [
+            f"    båda svarar efter {seconds:.0f} s",
+            f"\nHÖK-assistenten är igång. Öppna chatten: {servers.knowledge_url}/",
+            "Rasa lyssnar bara på 127.0.0.1 och svarar bara kunskapstjänsten. Ctrl-C stoppar båda.",
+            teams_status(servers),
+        ]
+
+    return serve(
+        running(args.rasa, args.rasa_port, args.knowledge_port, log_dir=log_dir, report=say), ready, log_dir
+    )
 
 
 if __name__ == "__main__":

@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +30,9 @@ from actions.launcher import (
     knowledge_service,
     rasa_environment,
     rasa_service,
+    say,
     secret_key,
+    serve,
     settings_for,
     wait_for,
     wait_for_model,
@@ -199,14 +199,6 @@ def running_scaled(
             supervisor.stop()
 
 
-def _say(line: str) -> None:
-    print(f"    {time.strftime('%H:%M:%S')} {line}", flush=True)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -215,25 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print("==> startar PostgreSQL, Redis, två Rasa-servrar, två kunskapstjänster och nginx "
           f"(loggar i {SCALED_DIR / 'logs'}) …", flush=True)  # fmt: skip
-    started = time.monotonic()
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        with running_scaled(args.rasa, report=_say) as scaled:
-            print(f"    alla svarar efter {time.monotonic() - started:.0f} s", flush=True)
-            print(f"\nHÖK-assistenten (skalad) är igång. Öppna chatten: {scaled.front_url}/", flush=True)
-            print(
-                "nginx fördelar på två kunskapstjänster och två Rasa-servrar. Ctrl-C stoppar allt.",
-                flush=True,
-            )
-            with contextlib.suppress(KeyboardInterrupt):
-                while True:
-                    time.sleep(1)
-    except KeyboardInterrupt:
-        return 0
-    except (RuntimeError, OSError) as exc:
-        print(f"Starten misslyckades: {exc}. Se loggarna i {SCALED_DIR / 'logs'}.", file=sys.stderr)
-        return 1
-    return 0
+
+    def ready(scaled: Scaled, seconds: float) -> list[str]:
+        return [
+            f"    alla svarar efter {seconds:.0f} s",
+            f"\nHÖK-assistenten (skalad) är igång. Öppna chatten: {scaled.front_url}/",
+            "nginx fördelar på två kunskapstjänster och två Rasa-servrar. Ctrl-C stoppar allt.",
+        ]
+
+    return serve(running_scaled(args.rasa, report=say), ready, SCALED_DIR / "logs")
 
 
 if __name__ == "__main__":
