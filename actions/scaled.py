@@ -46,6 +46,10 @@ SCALED_DIR = PROJECT_ROOT / ".var" / "scaled"
 KNOWLEDGE_DATABASE = "hok_knowledge"
 TRACKER_DATABASE = "hok_tracker"
 
+# Rasa's own Redis lock store issues tickets non-atomically, so two replicas taking a turn of one
+# conversation at the same instant both ran it (bot/stores/locks.py).
+LOCK_STORE = "stores.locks.AtomicRedisLockStore"
+
 
 @dataclass(frozen=True)
 class Ports:
@@ -95,7 +99,7 @@ def scaled_endpoints(front_url: str, postgres: Postgres, redis_port: int, direct
             "db": TRACKER_DATABASE,
             "username": "postgres",
         },
-        "lock_store": {"type": "redis", "url": "127.0.0.1", "port": redis_port, "db": 1},
+        "lock_store": {"type": LOCK_STORE, "url": "127.0.0.1", "port": redis_port, "db": 1},
     }
     path = directory / "endpoints-scaled.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -1,0 +1,69 @@
+"""Rasa's lock store for several replicas, against a real Redis: six processes take twenty turns
+each of one conversation, all released at the same instant each round. With the atomic store
+exactly one turn is ever inside the lock and every turn is served; with Rasa's own Redis store
+(the control) turns overlap and some fail, which is what lost a turn's events in the scaled
+profile."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from actions.infra import binary
+from actions.supervisor import port_free
+from tests.conversation.conftest import RASA
+
+pytestmark = pytest.mark.integration
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+REDIS_PORT = int(os.environ.get("HOK_TEST_LOCK_REDIS_PORT", "16480"))
+PROCESSES, ROUNDS = 6, 20
+
+
+@pytest.fixture(scope="module")
+def redis_port() -> Iterator[int]:
+    assert port_free("127.0.0.1", REDIS_PORT), f"port {REDIS_PORT} is busy"
+    with tempfile.TemporaryDirectory() as directory:
+        argv = [binary("redis-server", "redis"), "--port", str(REDIS_PORT), "--bind", "127.0.0.1"]
+        argv += ["--save", "", "--appendonly", "no", "--dir", directory]
+        server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 10
+            while port_free("127.0.0.1", REDIS_PORT) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            yield REDIS_PORT
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+def race(redis_port: int, store: str) -> dict[str, Any]:
+    python = Path(RASA).with_name("python")
+    script = Path(__file__).with_name("lock_race.py")
+    argv = [str(python), str(script), str(redis_port), store, str(PROCESSES), str(ROUNDS)]
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "bot")}
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_the_atomic_store_serves_one_turn_at_a_time_and_every_turn(redis_port: int):
+    result = race(redis_port, "stores.locks.AtomicRedisLockStore")
+    assert result["errors"] == []
+    assert result["most_inside"] == 1
+    assert result["done"] == PROCESSES * ROUNDS
+
+
+def test_rasas_own_redis_store_lets_simultaneous_turns_overlap(redis_port: int):
+    # The control: the same race detects the fault in the store the atomic one replaces.
+    result = race(redis_port, "rasa.core.lock_store.RedisLockStore")
+    assert result["most_inside"] > 1 or result["errors"]
