@@ -49,6 +49,8 @@ TRACKER_DATABASE = "hok_tracker"
 # Rasa's own Redis lock store issues tickets non-atomically, so two replicas taking a turn of one
 # conversation at the same instant both ran it (bot/stores/locks.py).
 LOCK_STORE = "stores.locks.AtomicRedisLockStore"
+# Rasa's SQL tracker store, cheaper per turn, storing every event of a turn (bot/stores/trackers.py).
+TRACKER_STORE = "stores.trackers.LeanSQLTrackerStore"
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def scaled_endpoints(front_url: str, postgres: Postgres, redis_port: int, direct
             "headers": {ACTION_SECRET_HEADER: f"${{{ACTION_SECRET_VARIABLE}}}"},
         },
         "tracker_store": {
-            "type": "SQL",
+            "type": TRACKER_STORE,
             "dialect": "postgresql",
             "url": postgres.host,
             "port": postgres.port,

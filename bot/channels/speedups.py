@@ -1,4 +1,4 @@
-"""Three per-turn costs of Rasa 3.6, cut (imported by channels/frontdoor.py,
+"""Four per-turn costs of Rasa 3.6, cut (imported by channels/frontdoor.py,
 so they apply in every Rasa process the launcher starts).
 
 1. Rasa validates every action server response with ``jsonschema.validate(result, schema)``,
@@ -14,19 +14,27 @@ so they apply in every Rasa process the launcher starts).
 3. Reading a tracker, Rasa finds each stored event's class by walking every subclass of Event
    (with ``inspect.isabstract`` on each), once per event: the classes are looked up in a table
    built once instead (the first class with the type name wins, as in Rasa's own walk).
+4. Rasa opens a new HTTP client session, so a new TCP connection, for every call to the action
+   server, and the knowledge service accepts a new connection each time. One session per event
+   loop and endpoint settings is kept instead, its connections reused; an idle connection is
+   dropped after 2 s, before the knowledge service (uvicorn: 5 s) would close it under a call.
 """
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from functools import lru_cache
 from typing import Any
 
+import aiohttp
 from jsonschema import ValidationError, validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 _original_call_format = RemoteAction._action_call_format
 
@@ -84,10 +92,49 @@ def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
+KEEPALIVE_SECONDS = 2.0
+
+_sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], aiohttp.ClientSession]]
+_sessions = weakref.WeakKeyDictionary()
+
+
+class _KeptSession:
+    """``async with`` gives the kept session and leaves it open (Rasa closes its own at the end)."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+def _kept_session(self: EndpointConfig) -> _KeptSession:
+    # Keyed by what the session carries (headers, credentials), never by the config object's id,
+    # which a later config could reuse.
+    key = (tuple(sorted(self.headers.items())), tuple(sorted(self.basic_auth.items())))
+    kept = _sessions.setdefault(asyncio.get_running_loop(), {})
+    session = kept.get(key)
+    if session is None or session.closed:
+        credentials = self.basic_auth
+        auth = aiohttp.BasicAuth(credentials["username"], credentials["password"]) if credentials else None
+        session = aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+        )
+        kept[key] = session
+    return _KeptSession(session)
+
+
 def install() -> None:
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
+    EndpointConfig.session = _kept_session  # type: ignore[method-assign,assignment]
 
 
 __all__ = ["ValidationError", "current_turn", "install"]

@@ -6,24 +6,21 @@ profile."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from actions.infra import binary
 from actions.supervisor import port_free
-from tests.conversation.conftest import RASA
+from tests.conversation.rasa_python import run_in_rasa
 
 pytestmark = pytest.mark.integration
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REDIS_PORT = int(os.environ.get("HOK_TEST_LOCK_REDIS_PORT", "16480"))
 PROCESSES, ROUNDS = 6, 20
 
@@ -46,14 +43,7 @@ def redis_port() -> Iterator[int]:
 
 
 def race(redis_port: int, store: str) -> dict[str, Any]:
-    python = Path(RASA).with_name("python")
-    script = Path(__file__).with_name("lock_race.py")
-    argv = [str(python), str(script), str(redis_port), store, str(PROCESSES), str(ROUNDS)]
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "bot")}
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_in_rasa("lock_race.py", str(redis_port), store, str(PROCESSES), str(ROUNDS))
 
 
 def test_the_atomic_store_serves_one_turn_at_a_time_and_every_turn(redis_port: int):
