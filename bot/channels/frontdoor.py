@@ -16,7 +16,8 @@ reply format it keeps (``POST /webhooks/rest/webhook``):
   slots carried over, never while a form is active), so a turn costs the same at turn 200 as at
   turn 5: Rasa reads, replays and stores every event of the current session on every turn;
 - ``GET /webhooks/rest/`` answers 503 until the model is loaded, so health checks tell the truth;
-- creating the channel installs channels/speedups.py (cheaper custom-action calls).
+- creating the channel installs channels/speedups.py (cheaper custom-action calls) and
+  channels/parse_cache.py (a repeated text is not parsed again).
 
 Credentials (written by actions/launcher.py)::
 
@@ -44,7 +45,7 @@ from sanic.response import HTTPResponse
 from knowledge.redact import redact_text  # standard library only; the launcher puts it on the path
 from knowledge.secrets import same
 
-from . import messages, speedups
+from . import messages, parse_cache, speedups
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class FrontDoorInput(RestInput):
         if len(token) < 16:
             cls.raise_missing_credentials_exception()
         speedups.install()  # the per-turn costs of custom-action calls (channels/speedups.py)
+        parse_cache.install(int(config.get("parse_cache_size") or parse_cache.DEFAULT_SIZE))
         return cls(
             token,
             int(config.get("max_chars") or DEFAULT_MAX_CHARS),
@@ -139,7 +141,9 @@ class FrontDoorInput(RestInput):
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return response.json({"status": "loading", "detail": messages.NOT_READY}, status=503)
-            return response.json({"status": "ok", "model": agent.model_id})
+            return response.json(
+                {"status": "ok", "model": agent.model_id, "parse_cache": parse_cache.cache.stats()}
+            )
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
