@@ -10,9 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from knowledge.settings import PROJECT_ROOT
 from tests.conversation.conftest import RASA
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_in_rasa(script: str, *args: str, timeout: float = 600) -> dict[str, Any]:

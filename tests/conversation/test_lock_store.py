@@ -7,16 +7,15 @@ profile."""
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from actions.infra import binary
-from actions.supervisor import port_free
+from actions.infra import redis_service, wait_for_port
+from actions.supervisor import RotatingLog, port_free
 from tests.conversation.rasa_python import run_in_rasa
 
 pytestmark = pytest.mark.integration
@@ -29,17 +28,15 @@ PROCESSES, ROUNDS = 6, 20
 def redis_port() -> Iterator[int]:
     assert port_free("127.0.0.1", REDIS_PORT), f"port {REDIS_PORT} is busy"
     with tempfile.TemporaryDirectory() as directory:
-        argv = [binary("redis-server", "redis"), "--port", str(REDIS_PORT), "--bind", "127.0.0.1"]
-        argv += ["--save", "", "--appendonly", "no", "--dir", directory]
-        server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = RotatingLog(Path(directory) / "redis.log")
+        server = redis_service(Path(directory) / "redis", REDIS_PORT, log)  # as the scaled profile's
+        server.start()
         try:
-            deadline = time.monotonic() + 10
-            while port_free("127.0.0.1", REDIS_PORT) and time.monotonic() < deadline:
-                time.sleep(0.05)
+            wait_for_port("127.0.0.1", REDIS_PORT, 10, server)
             yield REDIS_PORT
         finally:
-            server.terminate()
-            server.wait(10)
+            server.stop()
+            log.close()
 
 
 def race(redis_port: int, store: str) -> dict[str, Any]:
