@@ -18,6 +18,7 @@ postcodes (123 45) and longer digit runs are left alone.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
@@ -55,6 +56,16 @@ def redact(text: str) -> Redaction:
 def redact_text(text: str) -> str:
     """``text`` with its personal identity numbers replaced (see :func:`redact`)."""
     return redact(text).text
+
+
+def unredactable_id(data: bytes, length: int) -> str:
+    """An id of ``length`` characters drawn from ``data`` (a digest, random bytes) that redaction
+    can never change: lower-case base 32 (a–z, 2–7) has no 0 or 1, so no month (01–12). A hex id
+    holds a plausible personnummer about once in a thousand, and would be stored redacted."""
+    encoded = base64.b32encode(data).decode().rstrip("=").lower()
+    if len(encoded) < length:
+        raise ValueError(f"{len(data)} bytes make fewer than {length} characters")
+    return encoded[:length]
 
 
 def redact_line(line: str) -> str:

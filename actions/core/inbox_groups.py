@@ -17,6 +17,7 @@ from knowledge.dismissals import Dismissals
 from knowledge.feedback import FeedbackStore, Rating
 from knowledge.inbox import Inbox
 from knowledge.questions import QuestionLog
+from knowledge.redact import unredactable_id
 from knowledge.text import fold
 
 SOURCE_LABELS = {"abstained": "inget svar", "passed_on": "skickad vidare", "thumbs_down": "👎"}
@@ -43,7 +44,7 @@ class Group:
     def key(self) -> str:
         """Stable while the group's first item is: what a page names to act on the group."""
         first = min(self.items, key=lambda i: (i.at, i.source, i.id))
-        return hashlib.sha256(f"{first.source}:{first.id}".encode()).hexdigest()[:16]
+        return unredactable_id(hashlib.sha256(f"{first.source}:{first.id}".encode()).digest(), 16)
 
     @property
     def question(self) -> str:

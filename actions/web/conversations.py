@@ -13,6 +13,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from knowledge.redact import unredactable_id
+
 COOKIE = "hok_klient"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # browsers cap cookie lifetimes at 400 days
 
@@ -44,6 +46,6 @@ class ConversationBinder:
 
     def rasa_sender(self, client: Client, sender: str) -> str:
         """The conversation id Rasa keeps: the same for the same client and sender, unguessable
-        from the sender alone."""
+        from the sender alone, and never changed by the redaction in Rasa's channel and stores."""
         message = b"conversation\0" + client.id.encode() + b"\0" + sender.encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:40]
+        return unredactable_id(hmac.new(self._key, message, hashlib.sha256).digest(), 40)

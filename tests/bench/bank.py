@@ -23,7 +23,6 @@ import statistics
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ import yaml
 from knowledge.settings import PROJECT_ROOT
 from tests.bench.devset import load_ask_bot
 from tests.eval.passages import answer_passages
+from tests.fictitious import fictitious_id
 
 BANK = {half: PROJECT_ROOT / "tests" / "eval" / f"bank-{half}.yaml" for half in ("dev", "test")}
 ask_bot = load_ask_bot
@@ -185,7 +185,7 @@ def run_through_bot(half: str, url: str, verbose: bool = False) -> Report:
     outcomes: list[Outcome] = []
     latencies: list[float] = []
     for case in load(half):
-        sender = f"bank-{case['id']}-{uuid.uuid4().hex[:8]}"
+        sender = f"bank-{case['id']}-{fictitious_id(length=8)}"
         first: list[dict] = []
         last: list[dict] = []
         try:

@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from knowledge.registry import get_register
 from knowledge.secrets import new_secret_key
 from tests.bench import bank
 from tests.databases import initialised, sqlite_url
+from tests.fictitious import fictitious_id
 
 LEVELS = (1, 8, 32, 64)
 GREETINGS = ("Hej", "hej!", "God morgon", "Hejsan")
@@ -96,7 +96,7 @@ class Level:
 
 async def _user(url: str, seed: int, until: float, level: Level) -> None:
     for turns in conversations(seed):
-        sender = uuid.uuid4().hex
+        sender = fictitious_id()
         async with httpx.AsyncClient(timeout=60.0, verify=tls()) as client:  # one client, one cookie jar
             for message in turns:
                 if time.monotonic() >= until:
@@ -130,7 +130,7 @@ async def long_conversation(url: str, turns: int = 200) -> tuple[float, float]:
     """Median turn time (ms) around turn 5 and around turn ``turns`` of one conversation."""
     took: list[float] = []
     gap = 1.0 / LONG_CONVERSATION_TURNS_PER_SECOND
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     messages = ["Hej", "Hur följs HÖK upp?", "tack", "Vem sammankallar till lokala samverkansmöten?"]
     async with httpx.AsyncClient(timeout=60.0, verify=tls()) as client:
         for n in range(turns):

@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import yaml
@@ -31,6 +30,7 @@ from knowledge.secrets import new_secret_key
 from tests.bench import bank, curated
 from tests.bench.devset import ASK_BOT, DEVSET
 from tests.databases import initialised, sqlite_url
+from tests.fictitious import fictitious_id
 
 CIRCUIT_BREAKER = "Circuit breaker tripped"
 
@@ -73,7 +73,7 @@ def turn_latency(url: str, rounds: int, label: str, token: str | None = None) ->
         headers["Authorization"] = f"Bearer {token}"
     for _ in range(rounds):
         for q in dev_questions():
-            body = json.dumps({"sender": uuid.uuid4().hex, "message": q}).encode()
+            body = json.dumps({"sender": fictitious_id(), "message": q}).encode()
             req = urllib.request.Request(url, data=body, headers=headers)
             start = time.perf_counter()
             with urllib.request.urlopen(req, timeout=60) as resp:

@@ -7,7 +7,6 @@ import json
 import os
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +21,7 @@ from tests.bench.devset import load_ask_bot
 from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.widget_support import CHROMIUM, CHROMIUM_ARGS
 from tests.databases import initialised, sqlite_url
+from tests.fictitious import fictitious_id
 
 RASA = os.environ.get("HOK_RASA_BIN", str(PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"))
 RASA_MODEL = PROJECT_ROOT / "bot" / "models" / "hok.tar.gz"
@@ -69,7 +69,7 @@ class Client:
 
     def say(self, message: str, sender: str | None = None) -> list[dict[str, Any]]:
         """One turn through the front door in Rasa's REST form; the replies."""
-        sender = sender or uuid.uuid4().hex
+        sender = sender or fictitious_id()
         status, replies = self._post(
             f"{self.knowledge_url}/webhooks/rest/webhook",
             {"sender": sender, "message": message},

@@ -2,7 +2,7 @@
 conversation through a lock store at the same instant, and every turn counts how many turns are
 inside the lock at once. Prints one JSON line: turns done, the most inside at once, errors.
 
-    python lock_race.py REDIS_PORT MODULE.CLASS PROCESSES ROUNDS
+    python lock_race.py REDIS_PORT MODULE.CLASS PROCESSES ROUNDS CONVERSATION
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import multiprocessing
 import sys
 import time
-import uuid
 from typing import Any
 
 from rasa.shared.utils.common import class_from_module_path
@@ -51,9 +50,9 @@ def replica(path: str, port: int, conversation: str, barrier: Any, rounds: int, 
 
 def main() -> None:
     port, path, processes, rounds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    conversation = sys.argv[5]
     context = multiprocessing.get_context("fork")
     barrier, out = context.Barrier(processes), context.Queue()
-    conversation = uuid.uuid4().hex
     workers = [
         context.Process(target=replica, args=(path, port, conversation, barrier, rounds, out))
         for _ in range(processes)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from knowledge.feedback import FeedbackSource, FeedbackStore
 from knowledge.inbox import Inbox
 from tests.conversation.conftest import answer_of, text_of
+from tests.fictitious import fictitious_id, identity_numbers_in
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +16,7 @@ PLACEHOLDER = "[personnummer borttaget]"
 
 
 def test_a_personnummer_never_reaches_rasa_or_the_inbox(assistant):
-    sender = f"widget-{uuid.uuid4().hex}"
+    sender = fictitious_id("widget-")
     status, replies = assistant.chat(
         {"sender": sender, "message": f"Vad blir det för väder i helgen för {PNR}?"}
     )
@@ -32,18 +31,18 @@ def test_a_personnummer_never_reaches_rasa_or_the_inbox(assistant):
     assert passed_on[0].conversation != sender  # Rasa's id of the conversation, bound to this client
     tracker = (assistant.log_dir / "tracker.db").read_bytes()  # Rasa's SQLite tracker store
     assert PLACEHOLDER.encode() in tracker
-    assert b"19850709" not in tracker and b"850709-9805" not in tracker
+    assert identity_numbers_in(tracker, [PNR]) == []
 
 
 def test_a_question_with_a_personnummer_is_still_answered(assistant):
     status, replies = assistant.chat(
-        {"sender": f"widget-{uuid.uuid4().hex}", "message": "Hur följs HÖK upp? Det gäller 850709-9805."}
+        {"sender": fictitious_id("widget-"), "message": "Hur följs HÖK upp? Det gäller 850709-9805."}
     )
     assert status == 200 and answer_of(replies)["sources"][0]["doc"] == "hok-oversikt"
 
 
 def test_feedback_is_stored_redacted_and_readable_by_the_process_lead(assistant):
-    sender = f"widget-{uuid.uuid4().hex}"
+    sender = fictitious_id("widget-")
     status, replies = assistant.chat({"sender": sender, "message": "Hur följs HÖK upp?"})
     answer = answer_of(replies)
     feedback = {

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import yaml
 
 from tests.bench.devset import DEVSET
 from tests.conversation.conftest import answer_of, text_of
+from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +27,7 @@ def _dev_cases() -> list[dict]:
 @pytest.mark.parametrize("case", _dev_cases(), ids=lambda c: c["id"])
 def test_dev_case(assistant, ask_bot, case):
     turns = case["ask"] if isinstance(case["ask"], list) else [case["ask"]]
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     replies = [assistant.say(t, sender) for t in turns]
     assert ask_bot.check(case, replies[0], replies[-1]) == []
 

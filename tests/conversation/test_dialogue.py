@@ -3,12 +3,11 @@ answer the next message is answered; "ja"/"nej" mean what the last question aske
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from tests.bench.bank import load, must_abstain, turns
 from tests.conversation.conftest import Client, answer_of, text_of
+from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +31,7 @@ def test_a_question_about_a_role_is_answered_once_and_the_conversation_goes_on(a
     """These questions used to make Rasa run the knowledge action ten times and leave the
     conversation dead: every later message, "Hej" and "/restart" too, got no reply."""
     before = _breaker_lines(assistant)
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     replies = assistant.say(question, sender)
     assert expected in text_of(replies)
     assert sum(1 for r in replies if isinstance(r.get("custom"), dict)) == 1  # one answer, not ten
@@ -44,7 +43,7 @@ def test_a_question_about_a_role_is_answered_once_and_the_conversation_goes_on(a
 
 
 def test_every_turn_of_a_long_mixed_conversation_is_answered(assistant):
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     conversation = [
         "Hej!",
         "Vem är GSA?",  # the area form asks
@@ -70,7 +69,7 @@ def test_every_turn_of_a_long_mixed_conversation_is_answered(assistant):
 
 
 def test_yes_means_pass_on_only_right_after_the_offer(assistant):
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     offer = assistant.say("Vad kostar en taxi till Arlanda?", sender)
     assert answer_of(offer)["kind"] == "abstain" and "skickar frågan vidare" in text_of(offer)
     assert "skickat frågan vidare" in text_of(assistant.say("ja", sender))
@@ -83,7 +82,7 @@ def test_the_whole_question_bank_is_answered_without_loops_or_small_talk(assista
     before = _breaker_lines(assistant)
     small_talk: list[str] = []
     for case in load("dev") + load("test"):
-        sender = uuid.uuid4().hex
+        sender = fictitious_id()
         for message in turns(case):
             replies = assistant.say(message, sender)
             assert text_of(replies).strip(), f"{case['id']}: no reply to {message!r}"

@@ -11,7 +11,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from actions.supervisor import Service
 from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.conftest import RASA, RASA_MODEL, Client, answer_of, text_of
 from tests.databases import initialised, sqlite_url
+from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
 
@@ -106,12 +106,12 @@ def test_a_dead_rasa_shows_in_health_and_the_chat_and_comes_back(servers):
     old = kill(rasa)
     status, body = health(s)
     assert status == 503 and body["rasa"] == "unreachable" and UNREACHABLE in body["rasa_problem"]
-    status, body = client.chat({"sender": uuid.uuid4().hex, "message": "Hur följs HÖK upp?"})
+    status, body = client.chat({"sender": fictitious_id(), "message": "Hur följs HÖK upp?"})
     assert status == 503 and UNREACHABLE in body["detail"]
     until_healthy(s)
     assert rasa.pid != old and rasa.restarts >= 1
     assert any("Rasa-servern stannade" in line for line in s.__dict__["reports"])
-    status, replies = client.chat({"sender": uuid.uuid4().hex, "message": "Hur följs HÖK upp?"})
+    status, replies = client.chat({"sender": fictitious_id(), "message": "Hur följs HÖK upp?"})
     assert status == 200 and answer_of(replies)["sources"][0]["doc"] == "hok-oversikt"
 
 
@@ -120,20 +120,20 @@ def test_a_dead_knowledge_service_is_a_swedish_message_not_an_empty_reply(server
     knowledge = service(s, "kunskapstjänsten")
     kill(knowledge)
     # Rasa still runs; its action server does not: the turn says so instead of answering [].
-    status, body = client.to_rasa({"sender": uuid.uuid4().hex, "message": "Hur följs HÖK upp?"}, s.rasa_token)
+    status, body = client.to_rasa({"sender": fictitious_id(), "message": "Hur följs HÖK upp?"}, s.rasa_token)
     assert status == 503 and FAILED in body["detail"]
     until_healthy(s)
     assert knowledge.restarts >= 1
     log = (client.log_dir / "knowledge.log").read_text(encoding="utf-8")
     assert log.count("--- ") >= 2  # appended across the restart, not truncated
-    status, replies = client.chat({"sender": uuid.uuid4().hex, "message": "Hur följs HÖK upp?"})
+    status, replies = client.chat({"sender": fictitious_id(), "message": "Hur följs HÖK upp?"})
     assert status == 200 and answer_of(replies)["kind"] == "passage"
 
 
 def test_a_pass_on_that_cannot_be_stored_says_so(servers):
     s, client = servers
     until_healthy(s)
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     offer = client.say("Vilken pizzeria har godast kebab i Solna?", sender)
     assert "skickar frågan vidare" in text_of(offer)
     database = Path(client.database_url.removeprefix("sqlite:///"))

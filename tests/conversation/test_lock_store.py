@@ -17,6 +17,7 @@ import pytest
 from actions.infra import redis_service, wait_for_port
 from actions.supervisor import RotatingLog, port_free
 from tests.conversation.rasa_python import run_in_rasa
+from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +41,9 @@ def redis_port() -> Iterator[int]:
 
 
 def race(redis_port: int, store: str) -> dict[str, Any]:
-    return run_in_rasa("lock_race.py", str(redis_port), store, str(PROCESSES), str(ROUNDS))
+    return run_in_rasa(
+        "lock_race.py", str(redis_port), store, str(PROCESSES), str(ROUNDS), fictitious_id("race-")
+    )
 
 
 def test_the_atomic_store_serves_one_turn_at_a_time_and_every_turn(redis_port: int):

@@ -9,21 +9,20 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ACTION_HEADERS, action_call
 from tests.conversation.conftest import Client, text_of
+from tests.fictitious import fictitious_id, identity_numbers_in_files
 
 pytestmark = pytest.mark.integration
 
-# Fictitious numbers with plausible dates, written the ways people write them.
+# Fictitious numbers with plausible dates, written the ways people write them. None of them may be
+# found in any stored form (tests/fictitious.py: every format the redactor knows, not inside a
+# float or a longer digit run, so an NLU confidence or a hash cannot trip the search).
 NUMBERS = ("19850709-9805", "850709-9805", "8507099805", "19121212+1212", "701063-2391")
-# What must not be found: the numbers and their digits run together (long enough not to occur by
-# chance among timestamps and ids).
-DIGITS = ("19850709", "850709-9805", "8507099805", "1212+1212", "19121212", "701063-2391", "7010632391")
 
 
 def _request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> int:
@@ -62,7 +61,7 @@ def _files(log_dir: Path, database_url: str) -> list[Path]:
 def test_no_personal_identity_number_is_stored_or_logged_whatever_the_way_in(assistant: Client):
     k = assistant.knowledge_url
     for number in NUMBERS:
-        sender = f"privat-{uuid.uuid4().hex[:8]}"
+        sender = fictitious_id("privat-", 8)
         # The widget, and the front door's REST form, with the number in the message and as the sender.
         assert "skickar frågan vidare" in text_of(assistant.say(f"Väder i helgen för {number}?", sender))
         assert "skickat frågan vidare" in text_of(assistant.say("ja", sender))
@@ -94,10 +93,5 @@ def test_no_personal_identity_number_is_stored_or_logged_whatever_the_way_in(ass
 
     files = _files(assistant.log_dir, assistant.database_url)
     assert any(p.name == "tracker.db" for p in files) and any(p.name == "rasa.log" for p in files)
-    found = {
-        str(p.name): [d for d in DIGITS if d.encode() in p.read_bytes()]
-        for p in files
-        if any(d.encode() in p.read_bytes() for d in DIGITS)
-    }
-    assert found == {}
+    assert identity_numbers_in_files(files, NUMBERS) == {}
     assert b"[personnummer borttaget]" in (assistant.log_dir / "tracker.db").read_bytes()

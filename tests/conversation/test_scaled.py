@@ -15,7 +15,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ from actions.supervisor import Service
 from knowledge.feedback import FeedbackStore
 from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.conftest import RASA, RASA_MODEL, answer_of, text_of
+from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
 
@@ -77,7 +77,7 @@ def events_of(scaled: Scaled, sender: str) -> list[tuple[str, str | None]]:
 
 def test_a_conversation_keeps_its_state_across_replicas(scaled: Scaled):
     first, second = scaled.rasa_urls
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     status, replies = to_rasa(first, scaled.rasa_token, sender, "Vem är GSA?")
     assert status == 200 and ASK_AREA in text_of(replies)  # the form asks on one replica ...
     status, replies = to_rasa(second, scaled.rasa_token, sender, "Solna")
@@ -86,7 +86,7 @@ def test_a_conversation_keeps_its_state_across_replicas(scaled: Scaled):
 
 def test_turns_through_the_front_door_reach_both_replicas_of_each_kind(scaled: Scaled):
     with httpx.Client(base_url=scaled.front_url, timeout=60) as client:  # one client: one cookie jar
-        sender = uuid.uuid4().hex
+        sender = fictitious_id()
         for message in (
             "Hej",
             "Vem är KSA?",
@@ -106,7 +106,7 @@ def test_turns_through_the_front_door_reach_both_replicas_of_each_kind(scaled: S
 
 
 def test_concurrent_turns_of_one_conversation_are_serialised(scaled: Scaled):
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     to_rasa(scaled.rasa_urls[0], scaled.rasa_token, sender, "Hej")
 
     async def both() -> list[tuple[int, Any]]:
@@ -157,7 +157,7 @@ def test_killing_a_replica_of_each_kind_under_load_loses_only_turns_in_flight(sc
         turns = ("Hej", "Hur följs HÖK upp?", "Vem är GSA?", "Solna", "tack")
         while time.monotonic() < until:
             async with httpx.AsyncClient(base_url=scaled.front_url, timeout=90) as client:
-                sender = uuid.uuid4().hex
+                sender = fictitious_id()
                 for message in turns:
                     try:
                         r = await client.post("/chat", json={"sender": sender, "message": message})

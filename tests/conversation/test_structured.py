@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from knowledge.registry import DesignationStore
 from tests.conversation.conftest import answer_of, text_of
+from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +16,7 @@ def _docs(replies):
 
 
 def test_missing_area_is_asked_for_and_a_bare_answer_is_accepted(assistant):
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     first = assistant.say("Vem är GSA hos oss?", sender)
     assert "Vilken kommun eller stadsdel gäller det?" in text_of(first)
     second = assistant.say("Skarpnäck", sender)
@@ -108,7 +107,7 @@ def _buttons(replies):
 
 
 def test_mobile_team_with_three_criteria_asks_for_the_rest_one_at_a_time(assistant):
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     first = assistant.say(
         "Patienten är 80 år, har hemsjukvård och fyra kroniska diagnoser. Mobilt vårdteam?", sender
     )
@@ -130,7 +129,7 @@ def test_mobile_team_with_three_criteria_asks_for_the_rest_one_at_a_time(assista
 
 
 def test_mobile_team_takes_a_number_as_the_answer(assistant):
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     first = assistant.say("mobilt vårdteam: 79 år, hemsjukvård, inlagd tre gånger i år", sender)
     assert "Har personen tre eller fler kroniska diagnoser?" in text_of(first)
     last = assistant.say("fem", sender)
@@ -138,7 +137,7 @@ def test_mobile_team_takes_a_number_as_the_answer(assistant):
 
 
 def test_a_new_question_ends_the_criteria_questions(assistant):
-    sender = uuid.uuid4().hex
+    sender = fictitious_id()
     assistant.say("Patienten är 80 år, har hemsjukvård och fyra kroniska diagnoser. Mobilt vårdteam?", sender)
     replies = assistant.say("Vem är GSA i Farsta?", sender)
     assert answer_of(replies)["area"] == "farsta"

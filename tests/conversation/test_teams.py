@@ -12,7 +12,6 @@ import json
 import re
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.conftest import RASA, RASA_MODEL, text_of
 from tests.conversation.teams_connector import FakeConnector, Reply, new_key, walk
 from tests.databases import initialised, sqlite_url
+from tests.fictitious import fictitious_id, identity_numbers_in
 
 pytestmark = pytest.mark.integration
 
@@ -71,7 +71,7 @@ def activity(connector: FakeConnector, text: str, conversation_id: str, user_id:
     """A Teams-shaped message activity, as the Bot Connector posts it."""
     return {
         "type": "message",
-        "id": uuid.uuid4().hex[:13],
+        "id": fictitious_id(length=13),
         "timestamp": "2099-01-01T08:00:00.000Z",
         "channelId": "msteams",
         "serviceUrl": connector.url + "/",
@@ -101,7 +101,7 @@ def post(servers: Servers, body: dict, token: str | None) -> int:
 
 
 def new_conversation() -> tuple[str, str]:
-    return f"a:1{uuid.uuid4().hex}", f"29:1{uuid.uuid4().hex}"
+    return fictitious_id("a:1"), fictitious_id("29:1")
 
 
 def card_of(reply: Reply) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def title_of(doc: str) -> str:
 
 
 def rest_replies(servers: Servers, message: str) -> list[dict[str, Any]]:
-    body = json.dumps({"sender": uuid.uuid4().hex, "message": message}).encode()
+    body = json.dumps({"sender": fictitious_id(), "message": message}).encode()
     request = urllib.request.Request(
         f"{servers.knowledge_url}/webhooks/rest/webhook",
         data=body,
@@ -178,12 +178,12 @@ def test_a_personal_identity_number_is_redacted_before_it_reaches_rasa(servers, 
     assert post(servers, activity(connector, text, conversation, user), connector.token()) == 200
     assert connector.replies_to(conversation)
     stored = (server_dir / "tracker.db").read_bytes()  # Rasa's tracker store (SQLite)
-    assert b"1212-1212" not in stored and b"[personnummer borttaget]" in stored
+    assert identity_numbers_in(stored, ["19121212-1212"]) == [] and b"[personnummer borttaget]" in stored
 
 
 def test_buttons_become_teams_actions_and_an_im_back_answers(servers, connector):
     _, user = new_conversation()
-    conversation = f"19:{uuid.uuid4().hex}@thread.tacv2;messageid=1700000000000"  # a channel thread
+    conversation = f"19:{fictitious_id()}@thread.tacv2;messageid=1700000000000"  # a channel thread
     assert (
         post(servers, activity(connector, "Vem är GSA i Stockholm?", conversation, user), connector.token())
         == 200

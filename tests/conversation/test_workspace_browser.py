@@ -8,7 +8,6 @@ answers only."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from knowledge.accounts import AccountStore
 from tests.conversation.widget_support import AXE, AXE_RUN_JS, Widget
+from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +30,7 @@ def users(assistant) -> dict[str, str]:
     accounts = AccountStore(assistant.database_url)
     names = {}
     for role in ("processledare", "redaktor"):
-        name = f"{role[:3]}.{uuid.uuid4().hex[:6]}"
+        name = f"{role[:3]}.{fictitious_id(length=6)}"
         accounts.add(name, role, PASSWORD)
         names[role] = name
     return names

@@ -1,3 +1,5 @@
+import hashlib
+
 import pytest
 
 from knowledge.redact import (
@@ -6,6 +8,7 @@ from knowledge.redact import (
     Redaction,
     redact,
     redact_text,
+    unredactable_id,
 )
 
 PNR = PERSONNUMMER_PLACEHOLDER
@@ -101,3 +104,16 @@ def test_the_placeholders_are_swedish_and_never_redacted_again():
     once = redact_text("850709-9805")
     assert once == "[personnummer borttaget]" and redact(once) == Redaction(once, 0)
     assert SNR == "[samordningsnummer borttaget]"
+
+
+def test_an_unredactable_id_is_never_changed_by_redaction():
+    ids = [unredactable_id(hashlib.sha256(str(i).encode()).digest(), 40) for i in range(50_000)]
+    assert all(redact(i).count == 0 for i in ids) and len(set(ids)) == len(ids)
+    assert all(len(i) == 40 and set(i) <= set("abcdefghijklmnopqrstuvwxyz234567") for i in ids)
+    # while the hex of the same digests holds plausible personnummer now and then
+    assert any(redact(hashlib.sha256(str(i).encode()).hexdigest()[:40]).count for i in range(50_000))
+
+
+def test_an_unredactable_id_needs_enough_bytes():
+    with pytest.raises(ValueError, match="fewer than 40"):
+        unredactable_id(b"short", 40)
