@@ -64,7 +64,7 @@ from knowledge.documents import load_documents
 from knowledge.eligibility import CRITERIA
 from knowledge.feedback import FeedbackSource, FeedbackStore, Rating
 from knowledge.inbox import Inbox
-from knowledge.questions import QuestionLog
+from knowledge.question_log import QuestionLog
 from knowledge.registry import DesignationStore, get_register
 from knowledge.retention import purge
 from knowledge.secrets import ServiceSecrets

@@ -20,7 +20,7 @@ from knowledge.db import engine_for, utc_now
 from knowledge.dismissals import DismissalRow
 from knowledge.feedback import FeedbackRow
 from knowledge.inbox import UnansweredRow
-from knowledge.questions import QuestionRow
+from knowledge.question_log import QuestionRow
 
 log = logging.getLogger(__name__)
 

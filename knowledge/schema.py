@@ -9,7 +9,7 @@ import knowledge.curated
 import knowledge.dismissals
 import knowledge.feedback
 import knowledge.inbox
-import knowledge.questions
+import knowledge.question_log
 import knowledge.registry.designations  # noqa: F401
 from knowledge.db import Base
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from knowledge.feedback import Feedback, Rating
 from knowledge.inbox import Unanswered
-from knowledge.questions import LoggedQuestion
+from knowledge.question_log import LoggedQuestion
 
 NOT_ANSWERED = frozenset({"abstain"})
 FLAG_AFTER_DOWN = 2  # this many 👎, and more 👎 than 👍, flag an answer for review

@@ -16,7 +16,7 @@ from index.similarity import Phrasing, QuestionSimilarity
 from knowledge.dismissals import Dismissals
 from knowledge.feedback import FeedbackStore, Rating
 from knowledge.inbox import Inbox
-from knowledge.questions import QuestionLog
+from knowledge.question_log import QuestionLog
 from knowledge.redact import unredactable_id
 from knowledge.text import fold
 

@@ -32,7 +32,7 @@ from knowledge.curated import (
 )
 from knowledge.feedback import FeedbackStore
 from knowledge.inbox import Inbox
-from knowledge.questions import QuestionLog
+from knowledge.question_log import QuestionLog
 from knowledge.registry import Designation, DesignationStore, Register
 from knowledge.registry.designations import ROLES, DesignationConflict
 

@@ -14,7 +14,7 @@ from knowledge.audit import AuditLog
 from knowledge.db import engine_for
 from knowledge.feedback import FeedbackRow, FeedbackStore
 from knowledge.inbox import Inbox, UnansweredRow
-from knowledge.questions import QuestionLog, QuestionRow
+from knowledge.question_log import QuestionLog, QuestionRow
 from knowledge.retention import purge
 
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)

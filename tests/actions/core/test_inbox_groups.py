@@ -13,7 +13,7 @@ from index.similarity import QuestionSimilarity
 from knowledge.dismissals import Dismissals
 from knowledge.feedback import FeedbackStore
 from knowledge.inbox import Inbox
-from knowledge.questions import QuestionLog
+from knowledge.question_log import QuestionLog
 from tests.databases import initialised, sqlite_url
 
 PARKING = "Vem betalar parkeringen vid testcentralen i Testby?"

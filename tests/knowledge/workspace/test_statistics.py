@@ -7,7 +7,7 @@ import datetime as dt
 from knowledge.answer import AnswerKind
 from knowledge.feedback import Feedback, Rating
 from knowledge.inbox import Unanswered
-from knowledge.questions import LoggedQuestion
+from knowledge.question_log import LoggedQuestion
 from knowledge.statistics import per_day, rated_answers
 
 DAY = dt.datetime(2099, 1, 10, 9, 0, tzinfo=dt.UTC)
