@@ -119,7 +119,6 @@ def split(cases: list[dict[str, Any]], chunks: list[Chunk]) -> dict[str, list[di
     return halves
 
 
-
 def curate_workplace(cases: list[dict[str, Any]], curation: dict[str, Any]) -> list[dict[str, Any]]:
     """The workplace edits (``sources`` only; a turn is named "<id>#<turn>"), then each
     conversation's first and last turn in ask_bot.py's form."""
@@ -198,8 +197,8 @@ def build_workplace(chunks: list[Chunk]) -> None:
         print(f"{WORKPLACE_OUT[name].name}: {len(half)} cases {counts}")
 
 
-WORKPLACE_HEADER = """# HÖK-assistenten question bank, workplace additions, {half} half ({count} cases), built by
-# tests/eval/build_bank.py --workplace: long Teams messages (set: long) and three-turn conversations
+WORKPLACE_HEADER = """# HÖK-assistenten question bank, workplace additions, {half} half ({count} cases),
+# built by tests/eval/build_bank.py --workplace: long Teams messages (set: long) and three-turn conversations
 # whose topic changes at each turn (set: conversation, each turn checked in `turns`), written
 # blind (tests/eval/blind/given/), checked by hand (tests/eval/curation-workplace.yaml), split with
 # seed {seed} the way the bank was (a long message joins its evidence passage's half).
