@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from actions.coordinators import ActionAnswerCoordinator, ValidateAreaForm
 from actions.core import templates
 from actions.core.coordinators import Coordinators
-from actions.core.curated import CuratedAnswers, MatchThresholds
+from actions.core.curated import CuratedAnswers
 from actions.core.engine import AnsweringCore
 from actions.core.inbox_groups import InboxGroups
 from actions.core.passages import PassageAnswerer
@@ -152,9 +152,8 @@ def create_app(settings: Settings | None = None, engine: SearchEngine | None = N
         curated_store,
         similarity,
         lambda: documents,
-        MatchThresholds(
-            settings.curated_min_dense, settings.curated_min_lexical, settings.curated_poll_seconds
-        ),
+        lambda: engine.learned.phrasings,
+        settings.curated_poll_seconds,
     )
     question_log = QuestionLog(settings.database_url)
     core = AnsweringCore(

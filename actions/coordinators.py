@@ -50,9 +50,9 @@ class ValidateAreaForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        # "Vad gör KSA?" needs no area: the sources answer it.
+        # "Vad gör KSA?" needs no area, whatever area an earlier question named: the sources answer it.
         text = (tracker.latest_message or {}).get("text") or ""
-        if not tracker.get_slot(SLOT_AREA) and self.core.coordinators.asks_about_the_role(text):
+        if self.core.coordinators.asks_about_the_role(text) and not self.core.names_area(text):
             return []
         return domain_slots
 

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.constants import (
     SLOT_AREA,
     SLOT_AREA_MATCHED,
+    SLOT_CONTEXT_UNIT,
     SLOT_PASS_ON_OFFERED,
     SLOT_PASS_ON_QUESTION,
     SLOT_PREVIOUS_QUESTION,
@@ -44,6 +45,7 @@ def question_from(tracker: Tracker) -> Question:
         area=text_slot(SLOT_AREA),
         area_matched=text_slot(SLOT_AREA_MATCHED),
         role=text_slot(SLOT_ROLE),
+        context_unit=text_slot(SLOT_CONTEXT_UNIT),
     )
 
 
@@ -54,12 +56,16 @@ def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
 
 
 def after_answer(question: Question, answer: Answer) -> list[dict[str, Any]]:
-    """The slots an answer leaves for the next message: the question as context for a follow-up,
-    and, after an abstention, the offer to pass the question on."""
-    asked = question.in_context[-CONTEXT_CHARS:] if question.text.strip() else question.previous
+    """The slots an answer leaves for the next message: the question and the unit the answer
+    quoted, as the context a follow-up is resolved against, and, after an abstention, the offer
+    to pass the question on (with the question as it was read)."""
+    own = question.text.strip()
+    asked = own[-CONTEXT_CHARS:] if own else question.previous
     abstained = answer.kind is AnswerKind.ABSTAIN and bool(answer.buttons)
+    read = question.in_context[-CONTEXT_CHARS:] if own else question.previous
     return [
         SlotSet(SLOT_PREVIOUS_QUESTION, asked),
+        SlotSet(SLOT_CONTEXT_UNIT, answer.unit if own else question.context_unit),
         SlotSet(SLOT_PASS_ON_OFFERED, abstained),
-        SlotSet(SLOT_PASS_ON_QUESTION, asked if abstained else None),
+        SlotSet(SLOT_PASS_ON_QUESTION, read if abstained else None),
     ]

@@ -242,3 +242,43 @@ def holds(kind: AnswerType, sentence: str) -> bool:
 def marked(kind: AnswerType) -> bool:
     """Whether ``kind`` has a marker a sentence can be checked for."""
     return kind not in (AnswerType.YES_NO, AnswerType.OTHER)
+
+
+# The kinds whose value a reply can lead with, and the patterns that find it in a sentence.
+_VALUE_PATTERNS: dict[AnswerType, tuple[re.Pattern[str], ...]] = {
+    AnswerType.DATE: (
+        re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}} {_MONTHS}(?: (?:ar )?\d{{4}})?\b"),
+        re.compile(rf"\b{_MONTHS}(?: (?:ar )?\d{{4}})\b"),
+    ),
+    AnswerType.AMOUNT: (_AMOUNT,),
+    AnswerType.FREQUENCY: (
+        re.compile(
+            rf"\b(?:\d+|{_NUMBER_WORDS})\s+(?:ggr|ganger|gang)\s*(?:/\s*|per\s+|om\s+)(?:aret|ar|manad|vecka|kvartal)\b"
+            r"|\b(?:arligen|varje (?:ar|manad|vecka|kvartal)|kvartalsvis|manatligen|halvarsvis)\b"
+        ),
+    ),
+    AnswerType.CONTACT: (re.compile(r"[\w.-]+@[\w-]+(?:\.[\w-]+)+|\bwww\.[\w.-]+\w|https?://\S+\w"),),
+    AnswerType.IDENTIFIER: (_IDENTIFIER,),
+    AnswerType.PHONE: (_PHONE,),
+}
+
+
+_IN_PLACE = str.maketrans("åäöéü", "aaoeu")
+
+
+def _folded_in_place(text: str) -> str:
+    """``text`` lower-cased with å/ä→a, ö→o, character for character (offsets are kept)."""
+    return text.lower().translate(_IN_PLACE)
+
+
+def values(kind: AnswerType, sentence: str) -> list[str]:
+    """The distinct values of ``kind`` that ``sentence`` states, as written there, for the most
+    precise pattern that finds any (a whole date before a month and year)."""
+    patterns = _VALUE_PATTERNS.get(kind, ())
+    folded = _folded_in_place(sentence)
+    for pattern in patterns:
+        found = [sentence[m.start() : m.end()].strip(" .,") for m in pattern.finditer(folded)]
+        found = [f for f in found if f]
+        if found:
+            return list(dict.fromkeys(found))
+    return []

@@ -6,6 +6,9 @@ import math
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -49,22 +52,43 @@ class BM25:
             out.append(s)
         return out
 
-    def grouped_scores(self, groups: Sequence[tuple[Collection[str], float]]) -> list[float]:
+    @cached_property
+    def _postings(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per term: the documents that hold it and the term's BM25 contribution in each."""
+        docs: dict[str, list[int]] = {}
+        contributions: dict[str, list[float]] = {}
+        for d, (counts, length) in enumerate(zip(self.doc_terms, self.doc_lengths, strict=True)):
+            norm = self.k1 * (1 - self.b + self.b * length / (self.avg_length or 1))
+            for term, tf in counts.items():
+                docs.setdefault(term, []).append(d)
+                contributions.setdefault(term, []).append(self.idf[term] * tf * (self.k1 + 1) / (tf + norm))
+        return {
+            t: (np.asarray(docs[t], dtype=np.int64), np.asarray(contributions[t], dtype=np.float64))
+            for t in docs
+        }
+
+    def grouped_array(self, groups: Sequence[tuple[Collection[str], float]]) -> np.ndarray:
         """Scores for a query whose terms each match any of several lemmas (a word, its synonyms,
         its corrected spelling): per document, each term adds its best-matching lemma, weighted."""
-        out = []
-        for counts, length in zip(self.doc_terms, self.doc_lengths, strict=True):
-            norm = self.k1 * (1 - self.b + self.b * length / (self.avg_length or 1))
-            s = 0.0
-            for variants, weight in groups:
-                best = 0.0
-                for term in variants:
-                    tf = counts.get(term, 0)
-                    if tf:
-                        best = max(best, self.idf[term] * tf * (self.k1 + 1) / (tf + norm))
-                s += weight * best
-            out.append(s)
-        return out
+        total = np.zeros(len(self.doc_terms))
+        postings = self._postings
+        for variants, weight in groups:
+            found = [postings[v] for v in variants if v in postings]
+            if not found:
+                continue
+            if len(found) == 1:
+                docs, contribution = found[0]
+                total[docs] += weight * contribution
+                continue
+            best = np.zeros(len(self.doc_terms))
+            for docs, contribution in found:
+                np.maximum.at(best, docs, contribution)
+            total += weight * best
+        return total
+
+    def grouped_scores(self, groups: Sequence[tuple[Collection[str], float]]) -> list[float]:
+        """:meth:`grouped_array` as a list."""
+        return self.grouped_array(groups).tolist()
 
     def weight(self, variants: Collection[str]) -> float | None:
         """The idf of the most specific variant the corpus uses (None: the corpus uses none)."""

@@ -38,12 +38,17 @@ class DenseIndex:
     def dimension(self) -> int:
         return int(self._index.d)
 
-    def scores(self, query: np.ndarray) -> list[float]:
+    def similarities(self, query: np.ndarray) -> np.ndarray:
         """Cosine similarity of the (normalised) query to every vector, in index order."""
         n = self.size
+        out = np.zeros(n, dtype=np.float32)
+        if n == 0:
+            return out
         sims, ids = self._index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), n)
-        out = [0.0] * n
-        for sim, i in zip(sims[0], ids[0], strict=True):
-            if i >= 0:
-                out[int(i)] = float(sim)
+        found = ids[0] >= 0
+        out[ids[0][found]] = sims[0][found]
         return out
+
+    def scores(self, query: np.ndarray) -> list[float]:
+        """:meth:`similarities` as a list."""
+        return [float(s) for s in self.similarities(query)]

@@ -59,7 +59,11 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         vectors = self._model.encode(
-            [prompt + t for t in texts], normalize_embeddings=True, convert_to_numpy=True, batch_size=16
+            [prompt + t for t in texts],
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            batch_size=16,
+            show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
 

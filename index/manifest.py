@@ -7,7 +7,11 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-FORMAT_VERSION = 1
+from knowledge.questions import load_corpus
+
+FORMAT_VERSION = 2
+TUNING_FILE = "tuning.json"  # what a domain-tuned model was tuned from (index/tune.py)
+TUNER_VERSION = "1"
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Manifest:
     chunker_version: str
     chunks: int
     units: int
+    questions_fingerprint: str = ""  # the written questions (knowledge/questions/) learned from
+    questions: int = 0
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
@@ -36,6 +42,7 @@ class Manifest:
             "model_fingerprint": "embedding model",
             "corpus_hash": "source documents",
             "chunker_version": "chunker version",
+            "questions_fingerprint": "written questions",
         }
         for field, label in checks.items():
             if getattr(self, field) != getattr(expected, field):
@@ -58,10 +65,51 @@ def model_fingerprint(model: str) -> str:
     path = Path(model)
     h = hashlib.sha256()
     if path.is_dir():
-        for name in ("conversion.json", "config.json", "modules.json", "config_sentence_transformers.json"):
+        for name in (
+            "conversion.json",
+            "tuning.json",
+            "config.json",
+            "modules.json",
+            "config_sentence_transformers.json",
+        ):
             f = path / name
             if f.exists():
                 h.update(f.read_bytes())
     else:
         h.update(model.encode())
     return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class TuningRecord:
+    """What a tuned model was tuned from (``tuning.json``)."""
+
+    tuner_version: str
+    base_fingerprint: str
+    questions_fingerprint: str
+    sources_hash: str
+    parameters: dict[str, float | int]
+    pairs: int
+    seconds: float
+
+    @classmethod
+    def read(cls, directory: Path) -> TuningRecord | None:
+        path = directory / TUNING_FILE
+        if not path.exists():
+            return None
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def stale_tuning(model: str, questions_dir: Path | None, sources_dir: Path) -> str | None:
+    """Why the tuned model at ``model`` may not be used with these questions and sources (None:
+    it may, or it is no tuned model)."""
+    record = TuningRecord.read(Path(model))
+    if record is None:
+        return None
+    if record.tuner_version != TUNER_VERSION:
+        return "the embedding model was tuned by an older tuner"
+    if questions_dir is not None and record.questions_fingerprint != load_corpus(questions_dir).fingerprint:
+        return "the embedding model was tuned on other written questions (run `make tune`)"
+    if record.sources_hash != corpus_hash(list(sources_dir.glob("*.md"))):
+        return "the embedding model was tuned on other sources (run `make tune`)"
+    return None

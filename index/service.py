@@ -12,8 +12,11 @@ from functools import cached_property
 from index import store
 from index.analysis import SwedishAnalyzer
 from index.embedder import QueryEmbedder, SentenceTransformerEmbedder
-from index.reader import Reader, ReaderWeights, Reading
+from index.evidence import Asked, Evidence, EvidenceBuilder
+from index.learned import Learned, Ranked, decision_features, rank
+from index.question_index import QuestionIndex
 from index.retriever import Retriever, SearchResult
+from index.units import Unit
 from knowledge.documents import load_documents
 from knowledge.settings import Settings
 
@@ -21,11 +24,14 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Answerable:
-    """A search result with the sentences that answer it best (None when nothing was found)."""
+class Judgement:
+    """A question weighed against every unit: the evidence, the units ranked, and the learned
+    probability that the best one answers it."""
 
-    result: SearchResult
-    reading: Reading | None
+    evidence: Evidence
+    ranked: Ranked
+    probability: float
+    unit: Unit | None  # the best unit (None: no unit in the documents asked about)
 
 
 class SearchEngine:
@@ -49,40 +55,56 @@ class SearchEngine:
     def ensure_index(self, rebuild: bool = True) -> list[str]:
         """Rebuild a stale index when allowed; return the reasons it was stale (empty if not)."""
         s = self.settings
-        reasons = store.staleness(s.sources_dir, s.index_dir, s.embedding_model)
+        reasons = store.staleness(s.sources_dir, s.index_dir, s.embedding_model, s.questions_dir)
         if reasons and rebuild:
             log.warning("rebuilding the search index: %s", "; ".join(reasons))
-            store.build(s.sources_dir, s.index_dir, self.embedder, s.embedding_model)
+            store.build(
+                s.sources_dir, s.index_dir, self.embedder, s.embedding_model, s.questions_dir, self.analyzer
+            )
         return reasons
 
     @cached_property
     def retriever(self) -> Retriever:
         s = self.settings
         with self._lock:
-            stored = store.load(s.sources_dir, s.index_dir, s.embedding_model)
+            stored = store.load(s.sources_dir, s.index_dir, s.embedding_model, s.questions_dir)
         return Retriever(stored, self.embedder, self.analyzer, rrf_k=s.rrf_k, k1=s.bm25_k1, b=s.bm25_b)
 
     @cached_property
-    def reader(self) -> Reader:
-        r, s = self.retriever, self.settings
-        weights = ReaderWeights(
-            dense=s.reader_dense_weight,
-            lexical=s.reader_lexical_weight,
-            type_bonus=s.reader_type_bonus,
-            rank_bonus=s.reader_rank_bonus,
-            margin=s.reader_margin,
-            candidates=s.reader_candidates,
-            focus_share=s.reader_focus_share,
-            precise_bonus=s.reader_precise_bonus,
-            follow_up_rank_factor=s.reader_follow_up_rank_factor,
-            support_margin=s.reader_support_margin,
-            heading_bonus=s.reader_heading_bonus,
-        )
-        return Reader(r.stored, self.analyzer, r.bm25, weights)
+    def questions(self) -> QuestionIndex:
+        """The written questions (index/question_index.py)."""
+        stored = self.retriever.stored
+        if stored.question_vectors is None:
+            raise store.StaleIndexError("the index has no written questions. Run `python -m index build`.")
+        s = self.settings
+        return QuestionIndex(stored.questions, stored.question_vectors, self.analyzer, s.bm25_k1, s.bm25_b)
+
+    @cached_property
+    def evidence(self) -> EvidenceBuilder:
+        return EvidenceBuilder(self.retriever, self.questions)
+
+    @cached_property
+    def learned(self) -> Learned:
+        learned = self.retriever.stored.learned
+        if learned is None:
+            raise store.StaleIndexError("the index has learned nothing yet. Run `python -m index build`.")
+        return learned
+
+    def judge(self, asked: Asked) -> Judgement:
+        """Weigh ``asked`` against every unit of the documents it may be answered from."""
+        texts = [asked.text] + ([asked.focus] if asked.focus else [])
+        vectors = self.embedder.embed_queries(texts)
+        evidence = self.evidence.build(asked, vectors[0], vectors[1] if asked.focus else None)
+        ranked = rank(self.learned.ranker, evidence)
+        best = ranked.best
+        unit = self.evidence.units[best] if best is not None else None
+        year_missing = unit is not None and self.evidence.years_missing(evidence.years, unit)
+        probability = self.learned.decision.probability(decision_features(evidence, ranked, year_missing))
+        return Judgement(evidence, ranked, probability, unit)
 
     def warm_up(self) -> None:
         """Load everything now rather than on the first question."""
-        self.answer("uppvärmning av samverkan")
+        self.judge(Asked("uppvärmning av samverkan"))
 
     @cached_property
     def regions(self) -> dict[str, frozenset[str]]:
@@ -95,10 +117,3 @@ class SearchEngine:
     def search(self, query: str, top_k: int | None = None, region: str | None = None) -> SearchResult:
         docs = self.regions.get(region) if region else None
         return self.retriever.search(query, top_k or self.settings.top_k, docs)
-
-    def answer(self, query: str, focus: str | None = None, region: str | None = None) -> Answerable:
-        """Search with ``query`` (in ``region``'s agreements when given); read the sentences that
-        answer ``focus`` (default: the query), e.g. a follow-up searched with the question before it."""
-        result = self.search(query, region=region)
-        asked = self.retriever.queries.analyse(focus) if focus else None
-        return Answerable(result, self.reader.read(result, self.settings.max_answer_sentences, asked))

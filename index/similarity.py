@@ -68,3 +68,21 @@ class QuestionSimilarity:
             if term.matches(readings):
                 matched += weight
         return matched / total if total else 0.0
+
+    def features(
+        self, asked: Phrasing, vector: np.ndarray, phrasings: Sequence[Phrasing], vectors: np.ndarray
+    ) -> np.ndarray:
+        """How ``asked`` stands to a set of phrasings (a curated answer's): the features of
+        :data:`index.features.PHRASING_FEATURES`, for the learned matcher."""
+        dense = vectors @ vector
+        order = np.argsort(-dense)
+        top = dense[order[:2]]
+        lexical = max(self.lexical(asked, phrasings[i]) for i in order[:3])
+        kind = same_kind(asked.kind, phrasings[int(order[0])].kind)
+        return np.asarray([float(top[0]), float(top.mean()), lexical, float(kind)])
+
+
+def same_kind(a: AnswerType, b: AnswerType) -> bool:
+    """Whether two questions ask for the same kind of answer; a terse one that asks for no kind
+    in particular ("slso ersattning 2021?") goes with any."""
+    return a is b or AnswerType.OTHER in (a, b)

@@ -33,6 +33,7 @@ class Answer:
     confidence: float = 0.0
     area: str | None = None
     buttons: tuple[tuple[str, str], ...] = field(default=())  # (title, payload)
+    unit: str | None = None  # the answer unit of the sources it quotes (or found best, abstaining)
 
     def __post_init__(self) -> None:
         needs_sources = self.kind not in (AnswerKind.CLARIFY, AnswerKind.ABSTAIN)

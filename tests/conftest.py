@@ -17,6 +17,8 @@ TEST_SECRET_KEY = "fictitious-test-secret-key-not-for-production"
 ACTION_HEADERS = {"X-HOK-Action-Secret": ServiceSecrets.from_key(TEST_SECRET_KEY).action_secret}
 
 DIM = 64
+# Fictitious written questions for the fictitious test documents (knowledge/questions/'s format).
+FICTITIOUS_QUESTIONS = Path(__file__).parent / "fixtures" / "questions"
 
 
 class FakeEmbedder:

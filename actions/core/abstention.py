@@ -1,16 +1,11 @@
-"""When not to answer: the abstention rule.
+"""When not to answer: the learned decision (index/learned.py) and what the core reports of it.
 
-Retrieval always returns *something*, and on this corpus the dense and BM25 scores of
-off-topic and real questions overlap. So the rule combines independent signals:
-- lexical coverage: the idf-weighted share of the question's content words that the
-  agreements use at all (a pizzeria or the weekend weather are simply not in them);
-- the best passage's dense cosine similarity;
-- the NLU's own verdict (out_of_scope), trusted only when it is confident and the question is
-  weakly covered (NLU has no pretrained language model and takes many real questions for
-  off-topic ones);
-- the kind of answer asked for: a question for a date, a figure, a frequency, a case number or a
-  phone number that no sentence near the best one can answer is not answered with another fact.
-Thresholds live in settings and are measured by ``make bench``.
+Retrieval always finds *some* unit, so the answering core asks the decision, fitted on the written
+questions the units answer and those the sources do not, how likely it is that the best unit
+answers the question, and answers only at or above the threshold chosen on the dev half of the
+question bank (``answer_threshold``). A question read together with the conversation's previous
+one is preferred only when that makes it clearly more answerable (``follow_up_margin``): a question
+that stands alone is answered alone.
 """
 
 from __future__ import annotations
@@ -18,42 +13,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from index.answer_types import AnswerType
-
 
 class Reason(StrEnum):
     ANSWER = "answer"
     NO_CONTENT = "no_content"  # nothing but stop words, emoji or punctuation
-    LOW_SIMILARITY = "low_similarity"
-    LOW_COVERAGE = "low_coverage"
-    UNKNOWN_WORDS = "unknown_words"  # several words the agreements never use, a weak match
-    OUT_OF_SCOPE = "out_of_scope"
-    NO_ANSWER_OF_KIND = "no_answer_of_kind"  # a date, figure or address asked for; none found
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    min_dense: float
-    min_coverage: float
-    strong_dense: float
-    out_of_scope_confidence: float = 0.8
-    out_of_scope_max_coverage: float = 0.6  # NLU's "off topic" counts only for a question this weakly covered
-    unknown_words: int = 2  # this many words the agreements never use ...
-    unknown_max_lexical: float = 0.35  # ... and a quoted sentence holding less of the question
+    NOT_ANSWERED = "not_answered"  # the decision finds the sources unlikely to answer it
 
 
 @dataclass(frozen=True)
 class Signals:
-    terms: int  # content terms in the question
-    coverage: float
-    dense: float  # the best passage's cosine similarity
-    intent: str | None = None
-    intent_confidence: float = 0.0
-    unknown: int = 0  # content words the agreements never use
-    sentence_dense: float = 0.0  # the quoted sentence's cosine similarity
-    lexical: float = 0.0  # the share of the question's words the quoted sentence holds
-    answer_type: AnswerType = AnswerType.OTHER
-    type_missing: bool = False  # a figure, date or address was asked for and none was found
+    """What decided a passage answer, for logs, the bench and the workspace's test pane."""
+
+    probability: float  # that the sources answer the question (the learned decision)
+    probability_alone: float  # of the question read alone
+    probability_in_context: float | None  # read with the previous question (None: no previous one)
+    follow_up: bool  # whether it was answered as a follow-up
+    unit: str | None  # the best unit's id
+    kind: str  # the kind of answer asked for
+    terms: int  # content words in the question
 
 
 @dataclass(frozen=True)
@@ -66,28 +43,10 @@ class Decision:
         return self.reason is not Reason.ANSWER
 
 
-def decide(signals: Signals, t: Thresholds) -> Decision:
-    confidence = answer_confidence(signals, t)
+def decide(signals: Signals, threshold: float) -> Decision:
     if signals.terms == 0:
         return Decision(Reason.NO_CONTENT, 0.0)
-    if signals.type_missing:
-        return Decision(Reason.NO_ANSWER_OF_KIND, confidence)
-    if signals.dense < t.min_dense:
-        return Decision(Reason.LOW_SIMILARITY, confidence)
-    if signals.coverage < t.min_coverage and signals.dense < t.strong_dense:
-        return Decision(Reason.LOW_COVERAGE, confidence)
-    if signals.unknown >= t.unknown_words and signals.lexical < t.unknown_max_lexical:
-        return Decision(Reason.UNKNOWN_WORDS, confidence)
-    nlu_says_off_topic = (
-        signals.intent == "out_of_scope" and signals.intent_confidence >= t.out_of_scope_confidence
-    )
-    if nlu_says_off_topic and signals.coverage < t.out_of_scope_max_coverage:
-        return Decision(Reason.OUT_OF_SCOPE, confidence)
+    confidence = round(signals.probability, 3)
+    if signals.unit is None or signals.probability < threshold:
+        return Decision(Reason.NOT_ANSWERED, confidence)
     return Decision(Reason.ANSWER, confidence)
-
-
-def answer_confidence(signals: Signals, t: Thresholds) -> float:
-    """A 0..1 figure for the payload: how similar and how well covered the question is."""
-    span = max(t.strong_dense - t.min_dense, 1e-6)
-    similarity = min(max((signals.dense - t.min_dense) / span, 0.0), 1.0)
-    return round(0.5 * similarity + 0.5 * min(max(signals.coverage, 0.0), 1.0), 3)

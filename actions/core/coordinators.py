@@ -31,6 +31,8 @@ _ROLE_PROPERTY = re.compile(
     r"\b(?:kunskap\w*|kompetens\w*|uppgift\w*|ansvar\w*|roll(?:en)?|gora|gor|innebar\w*|betyder"
     r"|menas|utse\w*|krav\w*|stod\w*|stott\w*|skillnad\w*|forklara|beskriv\w*|syfte\w*|kunna|kan)\b"
 )
+# Where one question of a message ends and the next begins.
+_PARTS = re.compile(r"\boch\b|\bsamt\b|[,;?]", re.IGNORECASE)
 REGION_STOCKHOLM = "stockholm"
 REGION_SKANE = "skane"
 STOCKHOLM_CITY = "stockholm"
@@ -111,6 +113,37 @@ class Coordinators:
         resolution = self.register.resolve(text)
         return self.answer(role, resolution) if resolution else None
 
+    def pairs(self, text: str) -> list[tuple[str, Resolution]]:
+        """The (role, area) pairs a message asks about, in order: "vem är GSA i Farsta och KSA i
+        Bromma?" asks two, "GSA i Farsta och Bromma" two of one role. Each part of the message
+        (split at "och", commas and question marks) pairs its own area with its own role, or the
+        role named before it."""
+        out: list[tuple[str, Resolution]] = []
+        role: str | None = None
+        for part in _PARTS.split(text):
+            folded = fold(part)
+            named = [r for r, pattern in ROLE_PATTERNS.items() if pattern.search(folded)]
+            role = named[0] if len(named) == 1 else role
+            area = self.register.find_all(part)
+            if role is not None and len(area) == 1:
+                out.append((role, area[0]))
+        return _distinct(out)
+
+    def route_several(self, text: str) -> Answer | None:
+        """Two or more (role, area) questions in one message, each answered for its own area and
+        role; None when a message asks fewer."""
+        pairs = self.pairs(text)
+        if len(pairs) < 2 or not (_HOLDER.search(fold(text)) or len(fold(text).split()) <= 8):
+            return None
+        answers = [self.answer(role, resolution) for role, resolution in pairs]
+        kinds = {a.kind for a in answers}
+        kind = AnswerKind.REGISTRY if AnswerKind.REGISTRY in kinds else answers[0].kind
+        sources = _unique(tuple(s for a in answers for s in a.sources))
+        text_out = "\n\n".join(a.text for a in answers)
+        if not sources:
+            return Answer(AnswerKind.CLARIFY, text_out)
+        return Answer(kind, text_out, sources, min(a.confidence for a in answers))
+
     def asks_about_the_role(self, text: str) -> bool:
         """Whether a GSA/KSA question asks what the role is or must do ("Vilken kunskap bör KSA ha?")
         rather than who holds it somewhere ("Vem är KSA i Solna?")."""
@@ -154,6 +187,16 @@ def _rules_answer(lead: str, rule_ids: tuple[str, ...], area: Area | None) -> An
     text = " ".join(p for p in [lead.strip(), *(r.text for r in rules)] if p)
     sources = tuple(s for r in rules for s in rule_sources(r))
     return Answer(AnswerKind.RULE, text, _unique(sources), 1.0, area.id if area else None)
+
+
+def _distinct(pairs: list[tuple[str, Resolution]]) -> list[tuple[str, Resolution]]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for role, resolution in pairs:
+        if (role, resolution.area.id) not in seen:
+            seen.add((role, resolution.area.id))
+            out.append((role, resolution))
+    return out
 
 
 def _unique(sources: tuple[SourceRef, ...]) -> tuple[SourceRef, ...]:

@@ -1,12 +1,14 @@
 """Curated answers in the answering core: which published answer, if any, answers a question,
 and the check a publisher sees before publishing.
 
-A curated answer matches when one of its phrasings is close to the question in meaning (cosine
-of their embeddings ≥ ``min_dense``), shares the words that carry it on both sides (≥
-``min_lexical``, :mod:`index.similarity`) and asks for the same kind of answer (a terse question
-that asks for no kind in particular goes with any). Then it wins over
-a passage; a weaker match never does. What is published is polled from the database at most
-every ``poll_seconds``, so publishing takes effect in every running process within seconds,
+Every phrasing of a published answer is one more written question, pointing at that answer. A
+question matches an answer when the learned phrasing matcher (index/learned.py, fitted at index
+build time on the written questions: a unit's questions by other writers are paraphrases of its
+first writer's, other units' closest questions are not) finds it asks what the phrasings ask, by
+their meaning, the words they share and the kind of answer asked for, above the matcher's
+threshold (set so that no more than 1 % of the simulated non-matching pairs pass). Then it wins
+over a passage; a weaker match never does. What is published is polled from the database at
+most every ``poll_seconds``, so publishing takes effect in every running process within seconds,
 without retraining Rasa.
 """
 
@@ -21,21 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from actions.core import templates
-from index.answer_types import AnswerType
+from index.learned import PhrasingMatcher
 from index.similarity import Phrasing, QuestionSimilarity
 from knowledge.answer import Answer, AnswerKind, SourceRef
 from knowledge.curated import Content, CuratedAnswer, CuratedStore
 from knowledge.documents import Document
+from knowledge.text import fold
 
 CURATOR_DOC = "processledaren"  # the source of a curated answer that rests on no passage
 CURATOR_TITLE = templates.CURATOR_TITLE
-
-
-@dataclass(frozen=True)
-class MatchThresholds:
-    min_dense: float = 0.90
-    min_lexical: float = 0.7
-    poll_seconds: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -54,13 +50,14 @@ class Match:
     answer_id: int
     content: Content
     published_at: dt.datetime | None
-    phrasing: str  # the phrasing that matched
+    phrasing: str  # the closest phrasing
     dense: float
     lexical: float
+    probability: float  # the matcher's probability that the question asks what the phrasings ask
 
     @property
     def score(self) -> float:
-        return self.dense + self.lexical
+        return self.probability
 
 
 @dataclass(frozen=True)
@@ -89,12 +86,6 @@ class PublishCheck:
         }
 
 
-def _same_kind(a: AnswerType, b: AnswerType) -> bool:
-    """Whether two questions ask for the same kind of answer; a terse one that asks for no kind
-    in particular ("slso ersattning 2021?") goes with any."""
-    return a is b or AnswerType.OTHER in (a, b)
-
-
 class CuratedAnswers:
     """The published curated answers of ``store``, matched against questions."""
 
@@ -103,13 +94,16 @@ class CuratedAnswers:
         store: CuratedStore,
         similarity: QuestionSimilarity,
         documents: Callable[[], dict[str, Document]],
-        thresholds: MatchThresholds | None = None,
+        matcher: Callable[[], PhrasingMatcher],
+        poll_seconds: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``matcher`` is called on first use (the index, which holds it, may not be loaded yet)."""
         self.store = store
         self.similarity = similarity
         self.documents = documents
-        self.thresholds = thresholds or MatchThresholds()
+        self.matcher = matcher
+        self.poll_seconds = poll_seconds
         self._clock = clock
         self._lock = threading.Lock()
         self._checked_at = -1e9
@@ -122,10 +116,10 @@ class CuratedAnswers:
         """The published answers, reloaded when the database says they changed (polled at most
         every ``poll_seconds``)."""
         now = self._clock()
-        if now - self._checked_at < self.thresholds.poll_seconds:
+        if now - self._checked_at < self.poll_seconds:
             return self._candidates
         with self._lock:
-            if now - self._checked_at >= self.thresholds.poll_seconds:
+            if now - self._checked_at >= self.poll_seconds:
                 generation = self.store.generation()
                 if generation != self._generation:
                     self._candidates = tuple(
@@ -160,27 +154,30 @@ class CuratedAnswers:
             return None
         asked = self.similarity.phrasing(question)
         vector = self.similarity.embed([asked.query.dense_text])[0]
-        t = self.thresholds
+        matcher = self.matcher()
         found: list[Match] = []
         for candidate in candidates:
             if region and candidate.content.region not in ("all", region):
                 continue
-            dense = candidate.vectors @ vector
-            for i, phrasing in enumerate(candidate.phrasings):
-                if float(dense[i]) < t.min_dense or not _same_kind(phrasing.kind, asked.kind):
-                    continue
-                lexical = self.similarity.lexical(asked, phrasing)
-                if lexical >= t.min_lexical:
-                    found.append(
-                        Match(
-                            candidate.answer_id,
-                            candidate.content,
-                            candidate.published_at,
-                            phrasing.text,
-                            float(dense[i]),
-                            lexical,
-                        )
+            if not candidate.phrasings:
+                continue
+            features = self.similarity.features(asked, vector, candidate.phrasings, candidate.vectors)
+            # A phrasing the process lead wrote, asked as written, is theirs whatever the matcher says.
+            written = any(fold(p.text) == fold(question) for p in candidate.phrasings)
+            probability = 1.0 if written else matcher.probability(features)
+            if probability >= matcher.threshold:
+                closest = candidate.phrasings[int(np.argmax(candidate.vectors @ vector))]
+                found.append(
+                    Match(
+                        candidate.answer_id,
+                        candidate.content,
+                        candidate.published_at,
+                        closest.text,
+                        float(features[0]),
+                        float(features[2]),
+                        probability,
                     )
+                )
         return max(found, key=lambda m: m.score) if found else None
 
     def check(self, answer: CuratedAnswer) -> PublishCheck:
@@ -217,5 +214,4 @@ class CuratedAnswers:
             text = f"{text}\n\n" + templates.CURATED_BY_LEAD.format(date=when)
         else:
             text = f"{text}\n\n" + "\n".join(templates.source_line(s.title, s.section) for s in sources)
-        confidence = min(1.0, max(0.0, (match.dense - 0.8) / 0.2 * 0.5 + match.lexical * 0.5))
-        return Answer(AnswerKind.CURATED, text, sources, confidence=round(confidence, 3))
+        return Answer(AnswerKind.CURATED, text, sources, confidence=round(match.probability, 3))

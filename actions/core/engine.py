@@ -178,6 +178,9 @@ class AnsweringCore:
     def _structured(self, question: Question) -> Answer | None:
         """A register or rule answer for a question that asks for one, whatever NLU said."""
         text = question.text
+        several = self.coordinators.route_several(text)
+        if several is not None:
+            return several
         only_an_area = self.coordinators.register.resolve_exact_name(text) is not None
         if question.previous and (question.is_follow_up or only_an_area):
             follow = self._with_new_area(question)
@@ -198,13 +201,18 @@ class AnsweringCore:
 
     def _coordinator(self, question: Question) -> Answer:
         text = question.text
+        several = self.coordinators.route_several(text)
+        if several is not None:
+            return several
         if question.intent == INTENT_ASK_CONVENER:
             convener = self._convener(text) if self._asks_convener(text) else None
             return convener or self._answer(question)
         register = self.coordinators.register
         resolution = _resolution(register, question.area, question.area_matched)
         role = _INTENT_ROLES.get(question.intent or "")
-        if role is not None and resolution is None and self.coordinators.asks_about_the_role(text):
+        # "Vilken kunskap bör kommunens samordnande funktion ha?" asks about the role itself, also
+        # right after a question about an area: an area from an earlier turn does not make it one.
+        if role is not None and self.coordinators.asks_about_the_role(text) and not self.names_area(text):
             return self._answer(question)
         if role is not None and not _names_role(text):
             return self._answer(question)  # NLU heard GSA/KSA where the text names neither
@@ -219,6 +227,11 @@ class AnsweringCore:
                 return self._answer(question)  # "regnar det i Malmö imorgon?" is no area question
             return _what_about(resolution)
         return self.coordinators.answer(role, resolution)
+
+    def names_area(self, text: str) -> bool:
+        """Whether a message names an area of the register itself."""
+        register = self.coordinators.register
+        return bool(register.find_all(text)) or register.resolve_exact_name(text) is not None
 
     def _with_new_area(self, question: Question) -> Answer | None:
         """A follow-up naming another area ("och i Skåne då?") to a structured question."""

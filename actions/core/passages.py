@@ -1,5 +1,6 @@
-"""Answers from the passages of the sources: retrieve, read the sentences that answer the
-question asked, decide whether to answer at all, and cite the section they stand under."""
+"""Answers from the passages of the sources: weigh the question against every unit with what was
+learned from the written questions, decide whether to answer at all, quote the unit the evidence
+points to (leading with the value asked for when it holds exactly one), and cite its section."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from actions.core import templates
-from actions.core.abstention import Decision, Signals, Thresholds, decide
+from actions.core.abstention import Decision, Reason, Signals, decide
 from actions.core.citations import passage_link
 from actions.core.question import Question, clean_text
-from index.answer_types import AnswerType
+from index.answer_types import values
 from index.definitions import Definition, find_definitions
-from index.service import Answerable, SearchEngine
+from index.evidence import Asked
+from index.quote import quoted
+from index.service import Judgement, SearchEngine
 from knowledge.answer import Answer, AnswerKind, SourceRef
 from knowledge.settings import Settings
 from knowledge.text import fold
@@ -46,15 +49,6 @@ class PassageAnswerer:
     def __init__(self, engine: SearchEngine, settings: Settings) -> None:
         self.engine = engine
         self.settings = settings
-        self.thresholds = Thresholds(
-            min_dense=settings.abstain_min_dense,
-            min_coverage=settings.abstain_min_coverage,
-            strong_dense=settings.abstain_strong_dense,
-            out_of_scope_confidence=settings.abstain_out_of_scope_confidence,
-            out_of_scope_max_coverage=settings.abstain_out_of_scope_max_coverage,
-            unknown_words=settings.abstain_unknown_words,
-            unknown_max_lexical=settings.abstain_unknown_max_lexical,
-        )
 
     @cached_property
     def definitions(self) -> dict[str, Definition]:
@@ -99,35 +93,42 @@ class PassageAnswerer:
             return True
         return len(word) <= 5 and not self.engine.analyzer.is_word(word)
 
-    def consider(self, question: Question, region: str | None = None) -> Considered:
+    def judge(self, question: Question, region: str | None = None) -> tuple[Judgement, Signals, bool]:
+        """The question weighed alone and, after an earlier question, read together with it; the
+        reading that wins (a question that stands alone is read alone), its signals, and whether
+        the text was cut to the length limit."""
         text, cut = clean_text(question.text, self.settings.max_query_chars)
-        analysis = self.engine.retriever.queries.analyse(text)
-        if not analysis.terms:
-            signals = Signals(terms=0, coverage=0.0, dense=0.0)
-            decision = decide(signals, self.thresholds)
-            return Considered(Answer(AnswerKind.ABSTAIN, templates.NOT_UNDERSTOOD), decision, signals)
-        context, _ = clean_text(question.in_context, self.settings.max_query_chars)
-        found: Answerable = self.engine.answer(context, text if context != text else None, region)
-        reading = found.reading
-        own = self.engine.retriever.coverage(analysis)
-        if context != text:  # a follow-up is about what the question before it was about, too
-            own = max(own, self.engine.retriever.coverage(found.result.analysis))
+        documents = self.engine.regions.get(region) if region else None
+        alone = self.engine.judge(Asked(text, None, documents))
+        chosen, in_context = alone, None
+        previous, _ = clean_text(question.previous, self.settings.max_query_chars)
+        if previous and text:
+            with_previous = self.engine.judge(
+                Asked(f"{previous} {text}", text, documents, question.context_unit)
+            )
+            in_context = with_previous.probability
+            if with_previous.probability > alone.probability + self.settings.follow_up_margin:
+                chosen = with_previous
         signals = Signals(
-            terms=len(analysis.lemmas),
-            coverage=own,
-            dense=found.result.best.dense if found.result.best else 0.0,
-            intent=question.intent,
-            intent_confidence=question.intent_confidence,
-            unknown=len(analysis.unknown),
-            sentence_dense=reading.dense if reading else 0.0,
-            lexical=reading.lexical if reading else 0.0,
-            answer_type=reading.answer_type if reading else AnswerType.OTHER,
-            type_missing=reading.strict_type_missing if reading else False,
+            probability=chosen.probability,
+            probability_alone=alone.probability,
+            probability_in_context=in_context,
+            follow_up=chosen is not alone,
+            unit=chosen.unit.id if chosen.unit else None,
+            kind=str(chosen.evidence.analysis.answer_type),
+            terms=len(self.engine.analyzer.lemmas(text)),
         )
-        decision = decide(signals, self.thresholds)
-        log.info("question %r: %s (%s)", text[:80], decision.reason, signals)
+        return chosen, signals, cut
+
+    def consider(self, question: Question, region: str | None = None) -> Considered:
+        judgement, signals, cut = self.judge(question, region)
+        decision = decide(signals, self.settings.answer_threshold)
+        log.info("question %r: %s (%s)", question.text[:80], decision.reason, signals)
         prefix = templates.TOO_LONG + "\n\n" if cut else ""
-        if decision.abstain or reading is None:
+        unit = judgement.unit
+        if decision.reason is Reason.NO_CONTENT:
+            return Considered(Answer(AnswerKind.ABSTAIN, templates.NOT_UNDERSTOOD), decision, signals)
+        if decision.abstain or unit is None:
             abstain = Answer(
                 AnswerKind.ABSTAIN,
                 prefix + templates.ABSTAIN + "\n\n" + templates.ABSTAIN_OFFER,
@@ -135,12 +136,18 @@ class PassageAnswerer:
                 buttons=templates.PASS_ON_BUTTONS,
             )
             return Considered(abstain, decision, signals)
-        chunk = reading.hit.chunk
-        body = "\n".join(reading.sentences)
-        link = passage_link(chunk.doc_id, chunk.id, reading.units)
-        source = SourceRef(chunk.doc_id, chunk.title, reading.section, _excerpt(body), link)
-        text_out = prefix + body + "\n\n" + templates.source_line(chunk.title, reading.section)
-        answer = Answer(AnswerKind.PASSAGE, text_out, (source,), decision.confidence)
+        units = self.engine.evidence.units
+        best = units.index(unit)
+        kind = judgement.evidence.analysis.answer_type
+        chosen = [units[i] for i in quoted(units, best, judgement.ranked.probabilities, kind,
+                                           self.settings.max_answer_sentences)]  # fmt: skip
+        body = "\n".join(u.text for u in chosen)
+        found = values(kind, unit.text) or values(kind, body)
+        lead = templates.PRECISE.format(value=found[0]) + "\n\n" if len(found) == 1 else ""
+        link = passage_link(unit.doc_id, unit.chunk_id, [u.position for u in chosen])
+        source = SourceRef(unit.doc_id, unit.title, chosen[0].section, _excerpt(body), link)
+        text_out = prefix + lead + body + "\n\n" + templates.source_line(unit.title, chosen[0].section)
+        answer = Answer(AnswerKind.PASSAGE, text_out, (source,), decision.confidence, unit=unit.id)
         return Considered(answer, decision, signals)
 
     def answer(self, question: Question, region: str | None = None) -> Answer:

@@ -46,6 +46,7 @@ class Question:
     area: str | None = None  # the area slot (a register id)
     area_matched: str | None = None  # how the user wrote a near-miss area name
     role: str | None = None  # the coordinator_role slot ("gsa" | "ksa")
+    context_unit: str | None = None  # the unit the previous answer quoted (Rasa slot)
 
     @property
     def is_follow_up(self) -> bool:

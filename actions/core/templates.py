@@ -35,6 +35,9 @@ PASS_ON_FAILED = (
     "Försök igen om en stund, eller kontakta processledaren direkt."
 )
 
+# A reply that leads with the one value asked for (a date, an amount, a frequency, an address).
+PRECISE = "Kort svar: {value}."
+
 # Definitions of abbreviations, from the sources' own "long form (X)".
 DEFINITION = "{abbreviation} står för {long_form}."
 NO_DEFINITION = (

@@ -17,7 +17,7 @@ from knowledge.feedback import FeedbackSource, FeedbackStore
 from knowledge.inbox import Inbox
 from knowledge.secrets import ServiceSecrets
 from knowledge.settings import Settings
-from tests.conftest import ACTION_HEADERS, FICTITIOUS_DOC, TEST_SECRET_KEY, FakeEmbedder
+from tests.conftest import ACTION_HEADERS, FICTITIOUS_DOC, FICTITIOUS_QUESTIONS, TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
 
@@ -34,13 +34,12 @@ def client(tmp_path_factory: pytest.TempPathFactory):
     sources.mkdir()
     (sources / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
     settings = Settings(
+        questions_dir=FICTITIOUS_QUESTIONS,
         secret_key=TEST_SECRET_KEY,
         sources_dir=sources,
         index_dir=tmp_path / "build",
         embedding_model="fake-embedder",
         rasa_url=f"http://127.0.0.1:{_free_port()}",  # nothing listens there
-        abstain_min_dense=0.2,
-        abstain_strong_dense=0.5,
         max_message_chars=200,
         database_url=initialised(sqlite_url(tmp_path)),
     )
@@ -80,6 +79,7 @@ def test_webhook_abstains_off_topic(client, tracker_call):
     assert 0 <= answer["confidence"] < 0.5
     assert _slots_of(r.json()) == {
         "previous_question": "Vilken pizzeria har godast kebab?",
+        "context_unit": None,  # an abstention quotes no unit to resolve a follow-up against
         "pass_on_offered": True,
         "pass_on_question": "Vilken pizzeria har godast kebab?",
     }
@@ -169,6 +169,7 @@ def _settings_with_database(tmp_path, database_url: str) -> Settings:
     sources.mkdir(exist_ok=True)
     (sources / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
     return Settings(
+        questions_dir=FICTITIOUS_QUESTIONS,
         secret_key=TEST_SECRET_KEY,
         sources_dir=sources,
         index_dir=tmp_path / "build",

@@ -18,7 +18,7 @@ from actions.app import create_app
 from index.service import SearchEngine
 from knowledge.accounts import AccountStore
 from knowledge.settings import Settings
-from tests.conftest import TEST_SECRET_KEY, FakeEmbedder
+from tests.conftest import FICTITIOUS_QUESTIONS, TEST_SECRET_KEY, FakeEmbedder
 from tests.conversation.loopback import LoopbackServer
 from tests.databases import initialised, sqlite_url
 
@@ -57,6 +57,7 @@ def service(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Iterator[
     tmp = tmp_path_factory.mktemp("fuzz")
     url = initialised(sqlite_url(tmp))
     config = Settings(
+        questions_dir=FICTITIOUS_QUESTIONS,
         secret_key=TEST_SECRET_KEY,
         sources_dir=corpus / "sources",
         index_dir=corpus / "build",

@@ -36,7 +36,8 @@ from tests.bench.devset import load_ask_bot
 from tests.eval.passages import answer_passages
 from tests.fictitious import fictitious_id
 
-BANK = {half: PROJECT_ROOT / "tests" / "eval" / f"bank-{half}.yaml" for half in ("dev", "test")}
+HALVES = ("dev", "test", "workplace-dev", "workplace-test")
+BANK = {half: PROJECT_ROOT / "tests" / "eval" / f"bank-{half}.yaml" for half in HALVES}
 ask_bot = load_ask_bot
 
 
@@ -54,6 +55,15 @@ def must_abstain(case: dict[str, Any]) -> bool:
     return case.get("kind") == "abstain"
 
 
+def turn_cases(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """A conversation's turns as cases of their own, each with its own expectations (none for a
+    case without per-turn ``turns``)."""
+    return [
+        {"id": f"{case['id']}.{i + 1}", "ask": text, **spec}
+        for i, (text, spec) in enumerate(zip(turns(case), case.get("turns") or [], strict=False))
+    ]
+
+
 @dataclass
 class Outcome:
     id: str
@@ -64,6 +74,9 @@ class Outcome:
     abstain_case: bool
     small_talk: bool = False  # an agreement question answered without an answer payload
     signals: dict[str, Any] = field(default_factory=dict)
+    set: str = ""  # the bank's set of the case ("long", "conversation"; "" in the first bank)
+    turns_ok: tuple[bool, ...] = ()  # per turn, for a conversation whose turns each expect
+    quoted: int | None = None  # characters of source text quoted, for an answer from the sources
 
 
 def judge(bot: ModuleType, case: dict[str, Any], first: list[dict], last: list[dict]) -> list[str]:
@@ -88,13 +101,38 @@ class Report:
         picked = [o for o in self.outcomes if o.abstain_case == abstain]
         return sum(o.ok for o in picked), len(picked)
 
+    def false_abstentions(self) -> tuple[int, int]:
+        """Answerable cases that were abstained on."""
+        picked = [o for o in self.outcomes if not o.abstain_case]
+        return sum(o.answer.get("kind") == "abstain" for o in picked), len(picked)
+
     def lines(self) -> list[str]:
         ok, n = self.rate(False)
         ab_ok, ab_n = self.rate(True)
+        wrongly, answerable = self.false_abstentions()
         out = [
             f"bank {self.half}: answers {ok}/{n} = {ok / max(n, 1):.1%}; "
-            f"abstained {ab_ok}/{ab_n} = {ab_ok / max(ab_n, 1):.1%}"
+            f"abstained {ab_ok}/{ab_n} = {ab_ok / max(ab_n, 1):.1%}; "
+            f"answerable abstained {wrongly}/{answerable} = {wrongly / max(answerable, 1):.1%}"
         ]
+        for name in sorted({o.set for o in self.outcomes if o.set}):
+            picked = [o for o in self.outcomes if o.set == name]
+            right = sum(o.ok for o in picked)
+            line = f"bank {self.half}, {name}: {right}/{len(picked)} = {right / len(picked):.1%}"
+            per_turn = [t for o in picked for t in o.turns_ok]
+            if per_turn:
+                whole = sum(all(o.turns_ok) for o in picked)
+                line += (
+                    f" (last turn); every turn right {whole}/{len(picked)} = {whole / len(picked):.1%}; "
+                    f"turns {sum(per_turn)}/{len(per_turn)} = {sum(per_turn) / len(per_turn):.1%}"
+                )
+            out.append(line)
+        quoted = sorted(o.quoted for o in self.outcomes if o.quoted is not None)
+        if quoted:
+            out.append(
+                f"bank {self.half}: quoted source text median {statistics.median(quoted):.0f} characters "
+                f"over {len(quoted)} answers from the sources"
+            )
         if self.recall:
             out.append(f"bank {self.half}: passage Recall@1 {self.recall[0]:.3f}, @3 {self.recall[1]:.3f}")
         talk = [o.id for o in self.outcomes if o.small_talk]
@@ -109,41 +147,70 @@ class Report:
         return out
 
 
-def run_in_process(half: str, verbose: bool = False, signals_path: Path | None = None) -> Report:
+def quoted_chars(meta: dict[str, Any], reply: str) -> int | None:
+    """The characters of source text an answer quotes: its reply without the short answer it
+    leads with and the source line it ends with (None: not an answer from the sources)."""
+    if meta.get("kind") != "passage":
+        return None
+    parts = reply.split("\n\n")
+    parts = parts[1:] if parts[0].startswith("Kort svar:") else parts
+    return len("\n\n".join(parts[:-1]) if len(parts) > 1 else parts[0])
+
+
+def run_in_process(
+    half: str,
+    verbose: bool = False,
+    signals_path: Path | None = None,
+    one_conversation: bool = False,
+    core: Any = None,
+    only: Callable[[dict[str, Any]], bool] | None = None,
+) -> Report:
+    """The half's cases asked of the answering core in process; ``one_conversation`` asks them
+    all in one chat (each case's first turn follows the previous case's last); ``core`` is the
+    core to ask (the bench's own by default) and ``only`` picks the cases."""
     from actions.core.engine import AnsweringCore
     from actions.core.passages import Considered
     from actions.core.question import Question
     from tests.bench.local import core_for_bench
 
     bot = ask_bot()
-    core: AnsweringCore = core_for_bench()
-    cases = load(half)
+    core = core if core is not None else core_for_bench()
+    assert isinstance(core, AnsweringCore)
+    cases = [c for c in load(half) if only is None or only(c)]
     outcomes: list[Outcome] = []
     hits1 = hits3 = counted = 0
     chunks = core.passages.engine.retriever.stored.chunks
+    previous: str | None = None
+    context: str | None = None
     for case in cases:
         asked = turns(case)
-        previous: str | None = None
+        if not one_conversation:
+            previous = context = None
         first: list[dict] = []
         last: list[dict] = []
         considered: Any = None
+        replies: list[list[dict]] = []
         for i, text in enumerate(asked):
-            question = Question(text, previous=previous)
+            question = Question(text, previous=previous, context_unit=context)
             considered = core.consider(question)
             answer = considered.answer if isinstance(considered, Considered) else considered
             buttons = [{"title": t, "payload": p} for t, p in answer.buttons]
             last = [{"text": answer.text, "buttons": buttons}, {"custom": answer.payload()}]
+            replies.append(last)
             if i == 0:
                 first = last
-            previous = question.in_context
+            previous, context = text, answer.unit
         problems = judge(bot, case, first, last)
+        turns_ok = tuple(not judge(bot, t, r, r) for t, r in zip(turn_cases(case), replies, strict=False))
         signals: dict[str, Any] = {}
         if isinstance(considered, Considered):
             signals = {k: str(v) for k, v in vars(considered.signals).items()}
             signals["reason"] = str(considered.decision.reason)
+        meta = bot.answer_meta(last)
         outcomes.append(
-            Outcome(case["id"], not problems, problems, bot.reply_text(last), bot.answer_meta(last),
-                    must_abstain(case), signals=signals)
+            Outcome(case["id"], not problems, problems, bot.reply_text(last), meta, must_abstain(case),
+                    signals=signals, set=str(case.get("set", "")), turns_ok=turns_ok,
+                    quoted=quoted_chars(meta, bot.reply_text(last)))
         )  # fmt: skip
         targets = {c.id for c in answer_passages(case, chunks)} if not must_abstain(case) else set()
         if targets:
@@ -179,18 +246,23 @@ def _client(url: str) -> Callable[[str, str], tuple[list[dict], float]]:
     return send
 
 
-def run_through_bot(half: str, url: str, verbose: bool = False) -> Report:
+def run_through_bot(half: str, url: str, verbose: bool = False, one_conversation: bool = False) -> Report:
+    """The half's cases asked through a running bot, a conversation each, or all in one
+    (``one_conversation``, as ``ask_bot.py --one-conversation`` asks them)."""
     bot = ask_bot()
     send = _client(url)
     outcomes: list[Outcome] = []
     latencies: list[float] = []
+    one_sender = f"bank-all-{fictitious_id(length=8)}"
     for case in load(half):
-        sender = f"bank-{case['id']}-{fictitious_id(length=8)}"
+        sender = one_sender if one_conversation else f"bank-{case['id']}-{fictitious_id(length=8)}"
         first: list[dict] = []
         last: list[dict] = []
+        replies: list[list[dict]] = []
         try:
             for i, text in enumerate(turns(case)):
                 last, took = send(sender, text)
+                replies.append(last)
                 latencies.append(took)
                 if i == 0:
                     first = last
@@ -199,13 +271,15 @@ def run_through_bot(half: str, url: str, verbose: bool = False) -> Report:
             problems = [f"error: {exc}"]
         meta = bot.answer_meta(last)
         small_talk = not must_abstain(case) and bool(last) and not meta
+        turns_ok = tuple(not judge(bot, t, r, r) for t, r in zip(turn_cases(case), replies, strict=False))
         outcome = Outcome(
-            case["id"], not problems, problems, bot.reply_text(last), meta, must_abstain(case), small_talk
-        )
+            case["id"], not problems, problems, bot.reply_text(last), meta, must_abstain(case), small_talk,
+            set=str(case.get("set", "")), turns_ok=turns_ok, quoted=quoted_chars(meta, bot.reply_text(last)),
+        )  # fmt: skip
         outcomes.append(outcome)
         if verbose and problems:
             _print_failure(case, outcome)
-    return Report(half, outcomes, latencies)
+    return Report(f"{half} in one conversation" if one_conversation else half, outcomes, latencies)
 
 
 def _print_failure(case: dict[str, Any], outcome: Outcome) -> None:
@@ -221,8 +295,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--half", default="dev", help="dev, test, both, or a file of cases")
+    parser.add_argument(
+        "--half",
+        default="dev",
+        help="dev, test, workplace-dev, workplace-test, both (dev, test), or a file",
+    )
     parser.add_argument("--url", help="score through a running bot instead of in process")
+    parser.add_argument("--one-conversation", action="store_true", help="ask every case in one chat")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--signals", type=Path, help="in process: write each case's signals (JSON lines)")
     args = parser.parse_args(list(argv) if argv is not None else None)
@@ -230,9 +309,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     start = time.perf_counter()
     for half in halves:
         if args.url:
-            report = run_through_bot(half, args.url, args.verbose)
+            report = run_through_bot(half, args.url, args.verbose, args.one_conversation)
         else:
-            report = run_in_process(half, args.verbose, args.signals)
+            report = run_in_process(half, args.verbose, args.signals, args.one_conversation)
         print("\n".join(report.lines()))
     print(f"({time.perf_counter() - start:.0f} s)")
     return 0

@@ -1,12 +1,16 @@
-"""How curated answers match questions they were not written for: every answerable bank case
-whose evidence sentence is shared with another case becomes, once, a curated answer with that
-case's question as its only phrasing; every other question is then matched against them all.
+"""How curated answers match questions they were not written for.
 
     .venv/bin/python -m tests.bench.curated [--half dev|test]
 
-Reports: of the questions whose evidence has a curated answer, how many get it (recall) and how
-many get another one (wrong); of the rest, and of the must-abstain cases, how many get any (a
-false match). Run in process with the real model and index, no database.
+Two measures, in process with the real model and index (no database):
+- the paraphrase set (tests/eval/curated-paraphrases.yaml): 20 curated answers with their own
+  phrasings, and questions written apart by another writer: how many of the 40 that each answer
+  answers are found, missed or matched to another answer, and how many of the 20 near misses
+  (nearby questions an answer does not answer) get that answer anyway; and how many bank
+  questions (which no curated answer was written for) get one;
+- from the bank: every answerable case whose evidence is shared with another case becomes, once,
+  a curated answer with that case's question as its only phrasing; every other question is then
+  matched against them all (recall, wrong answer, false match).
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 
-from actions.core.curated import CuratedAnswers, MatchThresholds
+import yaml
+
+from actions.core.curated import CuratedAnswers
 from index.service import SearchEngine
 from index.similarity import QuestionSimilarity
 from knowledge.curated import Content, CuratedStore
 from knowledge.db import Database
-from knowledge.settings import get_settings
+from knowledge.settings import PROJECT_ROOT, get_settings
 from tests.bench.bank import load
 
 
@@ -31,18 +37,55 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", default="dev")
     args = parser.parse_args()
-    print("\n".join(report(args.half)))
+    print("\n".join(paraphrase_report(args.half) + report(args.half)))
+
+
+PARAPHRASES = PROJECT_ROOT / "tests" / "eval" / "curated-paraphrases.yaml"
+
+
+def paraphrase_report(half: str) -> list[str]:
+    """The paraphrase set's figures, as printed lines."""
+    _engine, matcher = _matcher()
+    answers = yaml.safe_load(PARAPHRASES.read_text(encoding="utf-8"))
+    ids = {a["id"]: n for n, a in enumerate(answers)}
+    curated = [
+        matcher.candidate(n, Content(tuple(a["phrasings"]), a["answer"], (), "all"))
+        for n, a in enumerate(answers)
+    ]
+    found = missed = wrong = near = 0
+    for answer in answers:
+        for question in answer["asks"]:
+            match = matcher.best(question, curated)
+            found += bool(match and match.answer_id == ids[answer["id"]])
+            missed += match is None
+            wrong += bool(match and match.answer_id != ids[answer["id"]])
+        for question in answer["near_misses"]:
+            match = matcher.best(question, curated)
+            near += bool(match and match.answer_id == ids[answer["id"]])
+    bank = [_first(c["ask"]) for c in load(half) if isinstance(c.get("ask"), str)]
+    false_bank = sum(1 for q in bank if matcher.best(q, curated))
+    asked = sum(len(a["asks"]) for a in answers)
+    misses = sum(len(a["near_misses"]) for a in answers)
+    return [
+        f"curated paraphrases ({len(answers)} answers, questions written apart): {found}/{asked} found, "
+        f"{missed} missed, {wrong} wrongly matched; near misses given the answer: {near}/{misses}; "
+        f"bank {half} questions matched to one: {false_bank}/{len(bank)}",
+    ]
+
+
+def _matcher() -> tuple[SearchEngine, CuratedAnswers]:
+    settings = get_settings()
+    engine = SearchEngine(settings)
+    engine.ensure_index(rebuild=False)
+    Database("sqlite://").init()  # the matcher is asked directly; its store stays empty
+    store = CuratedStore("sqlite://")
+    similarity = QuestionSimilarity(lambda: engine.retriever)
+    return engine, CuratedAnswers(store, similarity, dict, lambda: engine.learned.phrasings, 0.0)
 
 
 def report(half: str) -> list[str]:
     """The figures for one half of the bank, as printed lines."""
-    settings = get_settings()
-    engine = SearchEngine(settings)
-    engine.ensure_index(rebuild=False)
-    thresholds = MatchThresholds(settings.curated_min_dense, settings.curated_min_lexical, 0.0)
-    Database("sqlite://").init()  # the matcher is asked directly; its store stays empty
-    store = CuratedStore("sqlite://")
-    matcher = CuratedAnswers(store, QuestionSimilarity(lambda: engine.retriever), dict, thresholds)
+    _, matcher = _matcher()
     cases = [c for c in load(half) if isinstance(c.get("ask"), str)]
     answerable = [c for c in cases if c.get("kind") != "abstain" and c.get("evidence")]
     by_evidence: dict[str, list[dict]] = defaultdict(list)

@@ -12,11 +12,12 @@ from actions.core.passages import PassageAnswerer
 from index.service import SearchEngine
 from knowledge.db import Database
 from knowledge.registry import DesignationStore, get_register
-from knowledge.settings import get_settings
+from knowledge.settings import Settings, get_settings
 
 
-def core_for_bench() -> AnsweringCore:
-    settings = get_settings()
+def core_for_bench(settings: Settings | None = None) -> AnsweringCore:
+    """The core, with its index built when stale (``settings``: other questions or index)."""
+    settings = settings or get_settings()
     engine = SearchEngine(settings)
     engine.ensure_index(rebuild=True)
     database = Database(f"sqlite:///{Path(tempfile.mkdtemp(prefix='hok-bench-')) / 'knowledge.db'}")

@@ -1,14 +1,20 @@
 """`make bench`: every figure in one run.
 
-1. The question bank (tests/eval/bank-{dev,test}.yaml) in process: answer pass rate,
-   abstention on must-abstain questions, passage Recall@1/@3, per half;
+1. The question bank (tests/eval/bank-{dev,test}.yaml and the workplace additions
+   bank-workplace-{dev,test}.yaml) in process: answer pass rate, abstention on must-abstain
+   questions, answerable questions abstained on, the long messages and the topic-changing
+   conversations as their own rows (per turn too), the quoted text's median length, passage
+   Recall@1/@3, per half; each test half also asked in one conversation; curated answers
+   matched in other words (tests/bench/curated.py); leave one document out (tests/bench/lodo.py,
+   about 12 minutes; --skip-lodo);
 2. Rasa NLU cross-validation (intent F1, area entity F1 per extractor), unless --skip-nlu;
 3. through the running bot (real Rasa and knowledge service): the dev set with
    ../shared/eval/ask_bot.py (its pass line), the bank per half (with agreement questions
    answered by small talk and per-turn latency), circuit breakers in Rasa's log, and per-turn
-   latency over repeated dev questions over Rasa's REST channel and the widget's /chat proxy.
+   latency over repeated dev questions over Rasa's REST channel and the widget's /chat proxy; the
+   test halves asked through the bot in one conversation, as ask_bot.py --one-conversation does.
 
-    python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--rounds 4]
+    python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--skip-lodo] [--rounds 4]
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import yaml
 
 from actions.launcher import BOT_DIR, running
 from knowledge.secrets import new_secret_key
-from tests.bench import bank, curated
+from tests.bench import bank, curated, lodo
 from tests.bench.devset import ASK_BOT, DEVSET
 from tests.databases import initialised, sqlite_url
 from tests.fictitious import fictitious_id
@@ -97,14 +103,22 @@ def main() -> int:
     )
     parser.add_argument("--rasa", required=True)
     parser.add_argument("--skip-nlu", action="store_true")
+    parser.add_argument("--skip-lodo", action="store_true", help="skip leaving each document out")
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
     print("Question bank in process (answering core, real model and index, no NLU):")
-    for half in ("dev", "test"):
+    for half in bank.HALVES:
         print("\n".join("  " + line for line in bank.run_in_process(half).lines()))
+    for half in ("test", "workplace-test"):
+        report = bank.run_in_process(half, one_conversation=True)
+        print("\n".join(f"  {line} (in one conversation)" for line in report.lines()[:1]))
     print("Curated answers matched in other words (tests/bench/curated.py):")
+    print("\n".join("  " + line for line in curated.paraphrase_report("dev")))
     for half in ("dev", "test"):
         print("\n".join("  " + line for line in curated.report(half)))
+    if not args.skip_lodo:
+        print("Leave one document out (tests/bench/lodo.py), the bank's test half:")
+        lodo.main(["--half", "test"])
     with tempfile.TemporaryDirectory(prefix="hok-bench-") as tmp:
         if not args.skip_nlu:
             nlu_cross_validation(args.rasa, Path(tmp) / "nlu")
@@ -123,9 +137,12 @@ def main() -> int:
             print("dev set through the bot (ask_bot.py):")
             print("\n".join("  " + line for line in dev.stdout.strip().splitlines()[-2:]))
             print("Question bank through the bot (the front door, Rasa's REST form):")
-            for half in ("dev", "test"):
+            for half in bank.HALVES:
                 report = bank.run_through_bot(half, servers.knowledge_url)
                 print("\n".join("  " + line for line in report.lines()))
+            for half in ("test", "workplace-test"):
+                report = bank.run_through_bot(half, servers.knowledge_url, one_conversation=True)
+                print("\n".join("  " + line for line in report.lines()[:1]))
             breakers = (
                 (logs / "rasa.log").read_text(encoding="utf-8", errors="replace").count(CIRCUIT_BREAKER)
             )

@@ -11,9 +11,9 @@ from actions.core.passages import PassageAnswerer
 from index.service import SearchEngine
 from knowledge.registry import DesignationStore, get_register
 from knowledge.settings import Settings
-from tests.conftest import FakeEmbedder
+from tests.conftest import FICTITIOUS_QUESTIONS, FakeEmbedder
 from tests.databases import initialised, sqlite_url
-from tests.index.test_reader import DOC
+from tests.index.test_units import DOC
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +23,10 @@ def core(tmp_path_factory: pytest.TempPathFactory) -> AnsweringCore:
     sources.mkdir()
     (sources / "lasdok.md").write_text(DOC, encoding="utf-8")
     settings = Settings(
+        questions_dir=FICTITIOUS_QUESTIONS,
         sources_dir=sources,
         index_dir=tmp / "build",
         embedding_model="fake-embedder",
-        abstain_min_dense=0.2,
-        abstain_strong_dense=0.5,
         database_url=initialised(sqlite_url(tmp)),
     )
     engine = SearchEngine(settings)

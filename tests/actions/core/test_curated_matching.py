@@ -1,12 +1,15 @@
-"""When a curated answer matches a question: close in meaning, the same weighted words both ways,
-the same kind of answer asked for (a terse question asks for none in particular); a weak match
-never does. The fake embedder on the tiny fictitious corpus, so the dense threshold is lowered."""
+"""How the core matches curated answers: every phrasing's features against the question, the
+learned matcher's probability against its threshold, the best answer of the region. A small fake
+matcher stands in for the learned one (which needs the real corpus): it matches when the question
+shares the phrasing's weighted words both ways and asks for the same kind of answer (a terse
+question asks for none in particular)."""
 
 from __future__ import annotations
 
 import pytest
 
-from actions.core.curated import CuratedAnswers, MatchThresholds
+from actions.core.curated import CuratedAnswers
+from index.learned import PhrasingMatcher, Scaled
 from index.similarity import QuestionSimilarity
 from knowledge.curated import Content, CuratedStore
 from tests.databases import initialised, sqlite_url
@@ -16,7 +19,9 @@ from tests.databases import initialised, sqlite_url
 def matcher(core, tmp_path) -> CuratedAnswers:
     store = CuratedStore(initialised(sqlite_url(tmp_path)))
     similarity = QuestionSimilarity(lambda: core.passages.engine.retriever)
-    return CuratedAnswers(store, similarity, dict, MatchThresholds(min_dense=0.5, min_lexical=0.7))
+    # dense, dense_2, lexical, same_kind: only the words shared both ways (≥ 0.7) and the kind count.
+    fake = PhrasingMatcher(Scaled((0.0,) * 4, (1.0,) * 4), (0.0, 0.0, 10.0, 10.0), -17.0, 0.5)
+    return CuratedAnswers(store, similarity, dict, lambda: fake)
 
 
 def _answers(matcher: CuratedAnswers):

@@ -1,0 +1,67 @@
+"""What an answer quotes: the unit the evidence points to, with the context it needs.
+
+A list comes whole with its lead-in (it is one unit); a sentence that refers back ("Det", "Dessa",
+"Därför") comes with the one before it; a very short sentence with the one after it; a neighbour in
+the same section comes too when it holds an answer of the kind asked for and the best one does not,
+or when the ranker finds it nearly as likely to answer; when no neighbour holds the kind asked for,
+a unit elsewhere in the document that holds it and that the ranker finds nearly as likely does.
+Quotes stay short: at most a few units.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.answer_types import AnswerType, holds, marked
+from index.units import Unit
+from knowledge.text import fold
+
+SHORT_UNIT_WORDS = 8
+# A unit this nearly as likely as the best one (a share of its probability) is quoted beside it.
+NEARLY_AS_LIKELY = 0.5
+# A sentence opening with one of these refers back to the one before it.
+_REFERS_BACK = re.compile(
+    r"^(?:det|den|detta|denna|dessa|de|dem|dess|deras|dar|darfor|darmed|dartill|da|han|hon|hen"
+    r"|samtidigt|dessutom|aven|ocksa|uppdraget|overenskommelsen|forslaget|dialogen|rollen|funktionen)\b"
+)
+
+
+def quoted(
+    units: Sequence[Unit], best: int, probabilities: np.ndarray, kind: AnswerType, max_units: int = 3
+) -> list[int]:
+    """The indices (into ``units``, in reading order) of the units to quote for ``best``."""
+    unit = units[best]
+
+    def neighbour(i: int) -> bool:
+        return 0 <= i < len(units) and units[i].chunk_id == unit.chunk_id and units[i].section == unit.section
+
+    chosen = [best]
+    if neighbour(best - 1) and _REFERS_BACK.match(fold(unit.text)):
+        chosen.append(best - 1)
+    if neighbour(best + 1) and len(unit.text.split()) < SHORT_UNIT_WORDS:
+        chosen.append(best + 1)
+    if marked(kind) and not holds(kind, unit.text):
+        sharper = [i for i in (best - 1, best + 1) if neighbour(i) and holds(kind, units[i].text)]
+        if not sharper:  # elsewhere in the document, a unit nearly as likely that holds it
+            likely = np.argsort(-probabilities)
+            sharper = [
+                int(i)
+                for i in likely
+                if i != best
+                and units[i].doc_id == unit.doc_id
+                and probabilities[i] >= NEARLY_AS_LIKELY * probabilities[best]
+                and holds(kind, units[i].text)
+            ]
+        chosen.extend(sharper[:1])
+    for i in (best - 1, best + 1):
+        if (
+            neighbour(i)
+            and probabilities[i] > 0
+            and probabilities[i] >= NEARLY_AS_LIKELY * probabilities[best]
+        ):
+            chosen.append(i)
+    kept = list(dict.fromkeys(chosen))[:max_units]
+    return sorted(kept)
