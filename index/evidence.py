@@ -78,6 +78,11 @@ class EvidenceBuilder:
         return np.asarray([self._unit_index.get(t, -1) if t else -1 for t in self.questions.targets])
 
     @cached_property
+    def _entry_document(self) -> np.ndarray:
+        """The document of every written question ("" for a refused one)."""
+        return np.asarray([self.units[u].doc_id if u >= 0 else "" for u in self._entry_unit], dtype=object)
+
+    @cached_property
     def _chunk_of_unit(self) -> np.ndarray:
         position = {c.id: i for i, c in enumerate(self.retriever.stored.chunks)}
         return np.asarray([position[u.chunk_id] for u in self.units])
@@ -119,10 +124,12 @@ class EvidenceBuilder:
         vector: np.ndarray,
         focus_vector: np.ndarray | None = None,
         hide_writer: str | None = None,
+        hide_document: str | None = None,
     ) -> Evidence:
         """The evidence for ``asked``, whose text embeds to ``vector`` (a follow-up's own words to
         ``focus_vector``). ``hide_writer`` leaves out one writer's questions (training: a writer's
-        question must not find itself or its twins)."""
+        question must not find itself or its twins); ``hide_document`` leaves out the written
+        questions of one document (training: a source no one has written questions for yet)."""
         r = self.retriever
         focus_text = asked.focus or asked.text
         analysis = r.queries.analyse(focus_text)
@@ -135,6 +142,8 @@ class EvidenceBuilder:
         visible = np.ones(len(entry_unit), dtype=bool)
         if hide_writer is not None:
             visible &= self.questions.writers != hide_writer
+        if hide_document is not None:
+            visible &= self._entry_document != hide_document
         dense_q = self.questions.similarities(vector)
         words_q = self.questions.word_scores(groups) if groups else np.zeros(len(entry_unit))
         answered = visible & (entry_unit >= 0)
@@ -143,6 +152,7 @@ class EvidenceBuilder:
         second_q = _second_per(dense_q, entry_unit, answered, n_units, best_q)
         words_best = _best_per(words_q, entry_unit, answered, n_units, fill=0.0)
         vote, refused_share = _vote(dense_q, entry_unit, visible, n_units)
+        bare = (np.bincount(entry_unit[answered], minlength=n_units) == 0).astype(float)
 
         # The units and passages themselves.
         unit_dense = r.stored.unit_vectors @ (focus_vector if focus_vector is not None else vector)
@@ -188,6 +198,10 @@ class EvidenceBuilder:
                 kind_missing,
                 title_words,
                 context,
+                bare,
+                bare * unit_dense,
+                bare * lexical,
+                bare * _share_of_best(unit_words),
             ]
         )
         allowed = np.asarray([asked.documents is None or u.doc_id in asked.documents for u in self.units])

@@ -24,6 +24,10 @@ UNIT_FEATURES = (
     "context_near",  # within two units of it, in its document
     "context_section",  # in its section
     "context_document",  # in its document
+    "bare",  # the unit has no written questions (a new source before anyone wrote any)
+    "bare_unit_dense",  # unit_dense, for a bare unit only
+    "bare_lexical",  # lexical, for a bare unit only
+    "bare_unit_words",  # unit_words, for a bare unit only
 )
 
 DECISION_FEATURES = (
@@ -45,6 +49,8 @@ DECISION_FEATURES = (
     "unknown",  # words the sources never use
     "year_missing",  # a year the best unit's document never mentions
     "length",  # log of the number of words
+    "bare",  # the best unit has no written questions
+    "bare_unit_dense",  # its unit_dense, when it has none
 )
 
 PHRASING_FEATURES = (

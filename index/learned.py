@@ -140,6 +140,8 @@ def decision_features(evidence: Evidence, ranked: Ranked, year_missing: bool) ->
             float(evidence.unknown),
             float(year_missing),
             math.log1p(words),
+            f[col["bare"]],
+            f[col["bare_unit_dense"]],
         ]
     )
 
@@ -247,6 +249,7 @@ class TrainingQuestion:
     unit: int | None  # the unit it was written for (None: the sources do not answer it)
     writer: str
     after: str | None = None  # the question a follow-up follows
+    hide_document: str | None = None  # asked as if this document had no written questions
 
 
 def fit(

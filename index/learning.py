@@ -17,6 +17,7 @@ from index.units import Unit
 from knowledge.questions import QuestionCorpus
 
 log = logging.getLogger(__name__)
+BARE_EVERY = 4  # every this-many-th question is also asked with its document's questions hidden
 
 
 def training_questions(
@@ -39,6 +40,18 @@ def training_questions(
             out.append(TrainingQuestion(q.text, None, None, q.by))
     for r in corpus.refused:
         out.append(TrainingQuestion(in_context(r.text, r.after), r.text if r.after else None, None, r.by))
+    # A source no one has written questions for yet (a newly added agreement) must still be found:
+    # every few questions are asked again with their document's written questions hidden, and as
+    # many refused questions with some document's hidden, so the models learn to read a unit
+    # without written questions by its own text.
+    documents = sorted({u.doc_id for u in units})
+    for n, q in enumerate(q for q in corpus.questions if q.after is None):
+        unit = anchors.get(q.anchor_id)
+        if unit is not None and n % BARE_EVERY == 0:
+            out.append(TrainingQuestion(q.text, None, position[unit.id], q.by, None, unit.doc_id))
+    for n, r in enumerate(r for r in corpus.refused if r.after is None):
+        if n % BARE_EVERY == 0 and documents:
+            out.append(TrainingQuestion(r.text, None, None, r.by, None, documents[n % len(documents)]))
     return out
 
 
@@ -122,7 +135,9 @@ def train(
     def evidence_of(q: TrainingQuestion, context: int | None) -> Evidence:
         focus = vectors[q.focus] if q.focus else None
         unit = builder.units[context].id if context is not None else None
-        return builder.build(Asked(q.text, q.focus, None, unit), vectors[q.text], focus, hide_writer=q.writer)
+        asked = Asked(q.text, q.focus, None, unit)
+        hidden = {"hide_writer": q.writer, "hide_document": q.hide_document}
+        return builder.build(asked, vectors[q.text], focus, **hidden)
 
     def year_missing(evidence: Evidence, unit: int) -> bool:
         return builder.years_missing(evidence.years, builder.units[unit])

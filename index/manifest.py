@@ -9,7 +9,7 @@ from pathlib import Path
 
 from knowledge.questions import load_corpus
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the learned models weigh whether a unit has written questions
 TUNING_FILE = "tuning.json"  # what a domain-tuned model was tuned from (index/tune.py)
 TUNER_VERSION = "1"
 

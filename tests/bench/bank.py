@@ -149,12 +149,13 @@ class Report:
 
 def quoted_chars(meta: dict[str, Any], reply: str) -> int | None:
     """The characters of source text an answer quotes: its reply without the short answer it
-    leads with and the source line it ends with (None: not an answer from the sources)."""
+    may lead with and from the source line on (None: not an answer from the sources)."""
     if meta.get("kind") != "passage":
         return None
-    parts = reply.split("\n\n")
-    parts = parts[1:] if parts[0].startswith("Kort svar:") else parts
-    return len("\n\n".join(parts[:-1]) if len(parts) > 1 else parts[0])
+    body = reply.split("Källa:", 1)[0].strip()
+    if body.startswith("Kort svar:"):
+        body = body.split("\n", 1)[1] if "\n" in body else ""
+    return len(body.strip())
 
 
 def run_in_process(

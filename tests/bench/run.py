@@ -14,7 +14,7 @@
    latency over repeated dev questions over Rasa's REST channel and the widget's /chat proxy; the
    test halves asked through the bot in one conversation, as ask_bot.py --one-conversation does.
 
-    python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--skip-lodo] [--rounds 4]
+    python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--skip-lodo] [--skip-in-process] [--rounds 4]
 """
 
 from __future__ import annotations
@@ -104,21 +104,25 @@ def main() -> int:
     parser.add_argument("--rasa", required=True)
     parser.add_argument("--skip-nlu", action="store_true")
     parser.add_argument("--skip-lodo", action="store_true", help="skip leaving each document out")
+    parser.add_argument(
+        "--skip-in-process", action="store_true", help="only the figures through the running bot"
+    )
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
-    print("Question bank in process (answering core, real model and index, no NLU):")
-    for half in bank.HALVES:
-        print("\n".join("  " + line for line in bank.run_in_process(half).lines()))
-    for half in ("test", "workplace-test"):
-        report = bank.run_in_process(half, one_conversation=True)
-        print("\n".join(f"  {line} (in one conversation)" for line in report.lines()[:1]))
-    print("Curated answers matched in other words (tests/bench/curated.py):")
-    print("\n".join("  " + line for line in curated.paraphrase_report("dev")))
-    for half in ("dev", "test"):
-        print("\n".join("  " + line for line in curated.report(half)))
-    if not args.skip_lodo:
-        print("Leave one document out (tests/bench/lodo.py), the bank's test half:")
-        lodo.main(["--half", "test"])
+    if not args.skip_in_process:
+        print("Question bank in process (answering core, real model and index, no NLU):")
+        for half in bank.HALVES:
+            print("\n".join("  " + line for line in bank.run_in_process(half).lines()))
+        for half in ("test", "workplace-test"):
+            report = bank.run_in_process(half, one_conversation=True)
+            print("\n".join(f"  {line} (in one conversation)" for line in report.lines()[:1]))
+        print("Curated answers matched in other words (tests/bench/curated.py):")
+        print("\n".join("  " + line for line in curated.paraphrase_report("dev")))
+        for half in ("dev", "test"):
+            print("\n".join("  " + line for line in curated.report(half)))
+        if not args.skip_lodo:
+            print("Leave one document out (tests/bench/lodo.py), the bank's test half:")
+            lodo.main(["--half", "test"])
     with tempfile.TemporaryDirectory(prefix="hok-bench-") as tmp:
         if not args.skip_nlu:
             nlu_cross_validation(args.rasa, Path(tmp) / "nlu")
