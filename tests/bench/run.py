@@ -14,7 +14,8 @@
    latency over repeated dev questions over Rasa's REST channel and the widget's /chat proxy; the
    test halves asked through the bot in one conversation, as ask_bot.py --one-conversation does.
 
-    python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--skip-lodo] [--skip-in-process] [--rounds 4]
+    python -m tests.bench.run --rasa .venv-rasa/bin/rasa [--skip-nlu] [--skip-lodo] [--skip-in-process]
+                              [--rounds 4]
 """
 
 from __future__ import annotations
