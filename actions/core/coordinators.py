@@ -124,14 +124,18 @@ class Coordinators:
             folded = fold(part)
             named = [r for r, pattern in ROLE_PATTERNS.items() if pattern.search(folded)]
             role = named[0] if len(named) == 1 else role
+            if role is None:
+                continue  # no role named yet: whatever area this part names pairs with none
             area = self.register.find_all(part)
-            if role is not None and len(area) == 1:
+            if len(area) == 1:
                 out.append((role, area[0]))
         return _distinct(out)
 
     def route_several(self, text: str) -> Answer | None:
         """Two or more (role, area) questions in one message, each answered for its own area and
         role; None when a message asks fewer."""
+        if sum(1 for part in _PARTS.split(text) if part.strip()) < 2:
+            return None  # one part asks one question at most
         pairs = self.pairs(text)
         if len(pairs) < 2 or not (_HOLDER.search(fold(text)) or len(fold(text).split()) <= 8):
             return None

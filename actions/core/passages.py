@@ -102,12 +102,14 @@ class PassageAnswerer:
         alone = self.engine.judge(Asked(text, None, documents))
         chosen, in_context = alone, None
         previous, _ = clean_text(question.previous, self.settings.max_query_chars)
-        if previous and text:
+        margin = self.settings.follow_up_margin
+        # Read with the previous question only when that could win: a probability is at most 1.
+        if previous and text and alone.probability + margin < 1.0:
             with_previous = self.engine.judge(
                 Asked(f"{previous} {text}", text, documents, question.context_unit)
             )
             in_context = with_previous.probability
-            if with_previous.probability > alone.probability + self.settings.follow_up_margin:
+            if with_previous.probability > alone.probability + margin:
                 chosen = with_previous
         signals = Signals(
             probability=chosen.probability,
