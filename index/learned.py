@@ -48,6 +48,12 @@ class Scaled:
         return (x - np.asarray(self.mean)) / np.asarray(self.scale)
 
 
+def _logistic(scaled: Scaled, weights: Sequence[float], intercept: float, features: np.ndarray) -> float:
+    """A fitted logistic regression's probability for one row of features."""
+    z = float(scaled(features) @ np.asarray(weights)) + intercept
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 @dataclass(frozen=True)
 class UnitRanker:
     scaled: Scaled
@@ -155,8 +161,7 @@ class AnswerDecision:
     intercept: float
 
     def probability(self, features: np.ndarray) -> float:
-        z = float(self.scaled(features) @ np.asarray(self.weights)) + self.intercept
-        return 1.0 / (1.0 + math.exp(-z))
+        return _logistic(self.scaled, self.weights, self.intercept, features)
 
     @classmethod
     def fit(cls, features: np.ndarray, answerable: np.ndarray, strength: float = 1.0) -> AnswerDecision:
@@ -179,8 +184,7 @@ class PhrasingMatcher:
     threshold: float
 
     def probability(self, features: np.ndarray) -> float:
-        z = float(self.scaled(features) @ np.asarray(self.weights)) + self.intercept
-        return 1.0 / (1.0 + math.exp(-z))
+        return _logistic(self.scaled, self.weights, self.intercept, features)
 
     @classmethod
     def fit(cls, features: np.ndarray, same: np.ndarray, max_false: float = 0.01) -> PhrasingMatcher:
