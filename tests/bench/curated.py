@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
+from functools import cache
 
 import yaml
 
@@ -45,7 +46,7 @@ PARAPHRASES = PROJECT_ROOT / "tests" / "eval" / "curated-paraphrases.yaml"
 
 def paraphrase_report(half: str) -> list[str]:
     """The paraphrase set's figures, as printed lines."""
-    _engine, matcher = _matcher()
+    matcher = _matcher()
     answers = yaml.safe_load(PARAPHRASES.read_text(encoding="utf-8"))
     ids = {a["id"]: n for n, a in enumerate(answers)}
     curated = [
@@ -73,19 +74,21 @@ def paraphrase_report(half: str) -> list[str]:
     ]
 
 
-def _matcher() -> tuple[SearchEngine, CuratedAnswers]:
+@cache
+def _matcher() -> CuratedAnswers:
+    """The matcher over the built index, loaded once for every report of a run."""
     settings = get_settings()
     engine = SearchEngine(settings)
     engine.ensure_index(rebuild=False)
     Database("sqlite://").init()  # the matcher is asked directly; its store stays empty
     store = CuratedStore("sqlite://")
     similarity = QuestionSimilarity(lambda: engine.retriever)
-    return engine, CuratedAnswers(store, similarity, dict, lambda: engine.learned.phrasings, 0.0)
+    return CuratedAnswers(store, similarity, dict, lambda: engine.learned.phrasings, 0.0)
 
 
 def report(half: str) -> list[str]:
     """The figures for one half of the bank, as printed lines."""
-    _, matcher = _matcher()
+    matcher = _matcher()
     cases = [c for c in load(half) if isinstance(c.get("ask"), str)]
     answerable = [c for c in cases if c.get("kind") != "abstain" and c.get("evidence")]
     by_evidence: dict[str, list[dict]] = defaultdict(list)
