@@ -95,8 +95,12 @@ class Settings(BaseSettings):
     # who may frame the HTML pages (CSP frame-ancestors), and the Teams body cap.
     rate_address_burst: int = 600
     rate_address_per_second: float = 60.0
-    rate_conversation_burst: int = 120
-    rate_conversation_per_second: float = 10.0
+    # A client that waits for each reply never reaches these (a turn takes 20 ms at the fastest,
+    # so 50 a second): they stop one conversation flooded in parallel, from many addresses. At 10
+    # a second, the whole bank asked in one conversation (ask_bot.py --one-conversation) was
+    # throttled after 120 turns once turns became faster than 100 ms.
+    rate_conversation_burst: int = 600
+    rate_conversation_per_second: float = 60.0
     trusted_proxies: list[str] = ["127.0.0.1", "::1"]
     frame_ancestors: str = "'self'"
     max_teams_body_bytes: int = 256_000

@@ -22,6 +22,7 @@ import json
 import statistics
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -232,7 +233,13 @@ def run_in_process(
     return report
 
 
+RATE_LIMIT_RETRIES = 10
+
+
 def _client(url: str) -> Callable[[str, str], tuple[list[dict], float]]:
+    """Send a turn as a polite chat client: told to slow down (429, as the whole bank asked in one
+    conversation is, faster than any person types), it waits the ``Retry-After`` and sends again;
+    the latency is that of the turn that was answered."""
     bot = ask_bot()
     jars: dict[str, urllib.request.OpenerDirector] = {}
 
@@ -241,8 +248,15 @@ def _client(url: str) -> Callable[[str, str], tuple[list[dict], float]]:
             sender,
             urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())),
         )
-        replies, took = bot.send(url, sender, message, 60.0, opener)
-        return list(replies), float(took)
+        for _ in range(RATE_LIMIT_RETRIES):
+            try:
+                replies, took = bot.send(url, sender, message, 60.0, opener)
+                return list(replies), float(took)
+            except urllib.error.HTTPError as exc:
+                if exc.code != 429:
+                    raise
+                time.sleep(float(exc.headers.get("Retry-After") or 1))
+        raise RuntimeError(f"still rate-limited after {RATE_LIMIT_RETRIES} tries")
 
     return send
 
