@@ -7,8 +7,8 @@ import sys
 
 import uvicorn
 
-from actions.app import create_app
 from actions.logs import configure_logging
+from actions.web.app import create_app
 from knowledge.db import Database, DatabaseError
 from knowledge.secrets import MissingSecretError, ServiceSecrets
 from knowledge.settings import get_settings

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field
 
 from actions.core import templates
 from actions.web.conversations import COOKIE, COOKIE_MAX_AGE, Client, ConversationBinder
+from actions.web.deps import BinderDep, LimitsDep, RasaDep, ServicesDep, SettingsDep
 from actions.web.frontdoor import Limits
 from knowledge.redact import redact
 from knowledge.settings import Settings
@@ -53,55 +54,67 @@ def is_json(content_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-def chat_router(
-    settings: Settings,
-    limits: Limits,
-    binder: ConversationBinder,
-    rasa: Callable[[Request], httpx.AsyncClient],
-    rasa_token: str,
-) -> APIRouter:
-    router = APIRouter()
-    authorization = {"Authorization": f"Bearer {rasa_token}"}
-    cross_site = bool([o for o in settings.cors_origins if o.strip()])
+def _authorization(services: ServicesDep) -> dict[str, str]:
+    return {"Authorization": f"Bearer {services.secrets.rasa_channel_token}"}
 
-    def bind(request: Request, response: Response, client: Client) -> Response:
-        if client.new:
-            forwarded_https = request.headers.get("x-forwarded-proto", "") == "https"
-            secure = request.url.scheme == "https" or forwarded_https or cross_site
-            response.set_cookie(
-                COOKIE, binder.cookie_value(client), max_age=COOKIE_MAX_AGE, httponly=True,
-                secure=secure, samesite="none" if cross_site else "lax", path="/",
-            )  # fmt: skip
-        return response
 
-    async def parse(request: Request) -> ChatTurn | JSONResponse:
-        if not is_json(request.headers.get("content-type", "")):
-            return swedish_error(415, templates.CHAT_NOT_JSON)
-        raw = await request.body()
-        if len(raw) > 8 * settings.max_message_chars + 1024:  # \uXXXX escapes: 6 bytes a character
-            return swedish_error(413, templates.MESSAGE_TOO_LONG.format(limit=settings.max_message_chars))
-        try:
-            return ChatTurn.model_validate(json.loads(raw))
-        except (ValueError, RecursionError):  # not JSON, not UTF-8, nested beyond reason, wrong shape
-            return swedish_error(422, templates.CHAT_INVALID)
+Authorization = Annotated[dict[str, str], Depends(_authorization)]
 
-    async def forward(request: Request, turn: ChatTurn, client: Client) -> JSONResponse:
+
+def bind(
+    request: Request, response: Response, client: Client, binder: ConversationBinder, settings: Settings
+) -> Response:
+    if client.new:
+        cross_site = bool([o for o in settings.cors_origins if o.strip()])
+        forwarded_https = request.headers.get("x-forwarded-proto", "") == "https"
+        secure = request.url.scheme == "https" or forwarded_https or cross_site
+        response.set_cookie(
+            COOKIE, binder.cookie_value(client), max_age=COOKIE_MAX_AGE, httponly=True,
+            secure=secure, samesite="none" if cross_site else "lax", path="/",
+        )  # fmt: skip
+    return response
+
+
+async def parse(request: Request, settings: Settings) -> ChatTurn | JSONResponse:
+    if not is_json(request.headers.get("content-type", "")):
+        return swedish_error(415, templates.CHAT_NOT_JSON)
+    raw = await request.body()
+    if len(raw) > 8 * settings.max_message_chars + 1024:  # \uXXXX escapes: 6 bytes a character
+        return swedish_error(413, templates.MESSAGE_TOO_LONG.format(limit=settings.max_message_chars))
+    try:
+        return ChatTurn.model_validate(json.loads(raw))
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested beyond reason, wrong shape
+        return swedish_error(422, templates.CHAT_INVALID)
+
+
+@dataclass(frozen=True)
+class Forwarding:
+    """What a turn needs to go on to Rasa."""
+
+    settings: Settings
+    limits: Limits
+    binder: ConversationBinder
+    rasa: httpx.AsyncClient
+    authorization: dict[str, str]
+
+    async def forward(self, turn: ChatTurn, client: Client) -> JSONResponse:
+        settings = self.settings
         message = turn.message.strip()
         if not message:
             return swedish_error(422, templates.EMPTY_MESSAGE)
         if len(message) > settings.max_message_chars:
             return swedish_error(413, templates.MESSAGE_TOO_LONG.format(limit=settings.max_message_chars))
-        sender = binder.rasa_sender(client, turn.sender)
-        if limited := limits.check_conversation(sender):
+        sender = self.binder.rasa_sender(client, turn.sender)
+        if limited := self.limits.check_conversation(sender):
             return limited
         redacted = redact(message)
         if redacted.count:
             log.info("%d personal identity number(s) redacted from a chat message", redacted.count)
         try:
-            response = await rasa(request).post(
+            response = await self.rasa.post(
                 "/webhooks/rest/webhook",
                 json={"sender": sender, "message": redacted.text},
-                headers=authorization,
+                headers=self.authorization,
             )
         except httpx.HTTPError as exc:
             log.warning("Rasa unreachable: %r", exc)
@@ -121,48 +134,55 @@ def chat_router(
                 reply["recipient_id"] = turn.sender
         return JSONResponse(replies)
 
-    async def turn(request: Request) -> Response:
-        if limited := limits.check_address(request):
-            return limited
-        parsed = await parse(request)
-        if isinstance(parsed, JSONResponse):
-            return parsed
-        client = binder.client(request.cookies.get(COOKIE))
-        return bind(request, await forward(request, parsed, client), client)
 
-    router.add_api_route(
-        "/chat", turn, methods=["POST"], summary="En tur i samtalet (webbchatten)", response_model=None
-    )
-    router.add_api_route(
-        "/webhooks/rest/webhook",
-        turn,
-        methods=["POST"],
-        summary="En tur i samtalet, i Rasas REST-kanals form (API-klienter)",
-        response_model=None,
-    )
+def forwarding(
+    settings: SettingsDep, limits: LimitsDep, binder: BinderDep, rasa: RasaDep, authorization: Authorization
+) -> Forwarding:
+    return Forwarding(settings, limits, binder, rasa, authorization)
 
-    @router.post(TEAMS_PATH, include_in_schema=False)
-    async def teams(request: Request) -> Response:
-        if not settings.teams_enabled:
-            return swedish_error(404, templates.TEAMS_OFF)
-        if limited := limits.check_address(request):
-            return limited
-        body = await request.body()
-        if len(body) > settings.max_teams_body_bytes:
-            return swedish_error(413, templates.TEAMS_TOO_LARGE)
-        headers = {
-            k: v for k in ("authorization", "content-type") if (v := request.headers.get(k)) is not None
-        }
-        try:
-            response = await rasa(request).post(TEAMS_PATH, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            log.warning("Rasa unreachable for Teams: %r", exc)
-            return swedish_error(503, templates.ASSISTANT_UNREACHABLE)
-        return Response(
-            response.content, response.status_code, media_type=response.headers.get("content-type")
-        )
 
-    return router
+router = APIRouter()
+
+
+async def turn(request: Request, to_rasa: Annotated[Forwarding, Depends(forwarding)]) -> Response:
+    if limited := to_rasa.limits.check_address(request):
+        return limited
+    parsed = await parse(request, to_rasa.settings)
+    if isinstance(parsed, JSONResponse):
+        return parsed
+    client = to_rasa.binder.client(request.cookies.get(COOKIE))
+    response = await to_rasa.forward(parsed, client)
+    return bind(request, response, client, to_rasa.binder, to_rasa.settings)
+
+
+router.add_api_route(
+    "/chat", turn, methods=["POST"], summary="En tur i samtalet (webbchatten)", response_model=None
+)
+router.add_api_route(
+    "/webhooks/rest/webhook",
+    turn,
+    methods=["POST"],
+    summary="En tur i samtalet, i Rasas REST-kanals form (API-klienter)",
+    response_model=None,
+)
+
+
+@router.post(TEAMS_PATH, include_in_schema=False)
+async def teams(request: Request, settings: SettingsDep, limits: LimitsDep, rasa: RasaDep) -> Response:
+    if not settings.teams_enabled:
+        return swedish_error(404, templates.TEAMS_OFF)
+    if limited := limits.check_address(request):
+        return limited
+    body = await request.body()
+    if len(body) > settings.max_teams_body_bytes:
+        return swedish_error(413, templates.TEAMS_TOO_LARGE)
+    headers = {k: v for k in ("authorization", "content-type") if (v := request.headers.get(k)) is not None}
+    try:
+        response = await rasa.post(TEAMS_PATH, content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        log.warning("Rasa unreachable for Teams: %r", exc)
+        return swedish_error(503, templates.ASSISTANT_UNREACHABLE)
+    return Response(response.content, response.status_code, media_type=response.headers.get("content-type"))
 
 
 def _detail(response: httpx.Response) -> str:

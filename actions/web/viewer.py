@@ -17,10 +17,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from actions.core.citations import VIEWER_PATH, passage_anchor
+from actions.web.deps import DocumentsDep, EngineDep
 from index.models import Chunk
 from index.sentences import split_units
-from index.service import SearchEngine
-from knowledge.documents import Document, load_documents
 
 TEMPLATES = Path(__file__).parent / "templates"
 NOT_FOUND = "Det finns inget källdokument med det namnet."
@@ -82,42 +81,42 @@ def blocks(chunks: list[Chunk], cited: str | None, quoted: set[int]) -> list[Blo
     return out
 
 
-def viewer_router(engine: SearchEngine) -> APIRouter:
-    router = APIRouter()
-    environment = Environment(
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True
     )
 
-    @lru_cache(maxsize=1)
-    def documents() -> dict[str, Document]:
-        """The sources' metadata, read once (the index the passages come from is loaded once too)."""
-        return {d.id: d for d in load_documents(engine.settings.sources_dir)}
 
-    @router.get(f"{VIEWER_PATH}/", response_class=HTMLResponse, include_in_schema=False)
-    async def index() -> HTMLResponse:
-        page = environment.get_template("kallor_index.html")
-        return HTMLResponse(page.render(documents=sorted(documents().values(), key=lambda d: d.title)))
+router = APIRouter()
 
-    @router.get(f"{VIEWER_PATH}/{{doc_id}}", response_class=HTMLResponse, include_in_schema=False)
-    async def document(
-        doc_id: str,
-        stycke: str | None = Query(None, max_length=64),
-        meningar: str | None = Query(None, max_length=200),
-    ) -> HTMLResponse:
-        found = documents().get(doc_id)
-        if found is None:
-            page = environment.get_template("kallor_saknas.html")
-            return HTMLResponse(page.render(message=NOT_FOUND), status_code=404)
-        chunks = [c for c in engine.retriever.stored.chunks if c.doc_id == doc_id]
-        quoted = {int(n) for n in (meningar or "").split(",") if n.strip().isdigit()}
-        cited = stycke if any(c.id == stycke for c in chunks) else None
-        page = environment.get_template("kallor.html")
-        html = page.render(
-            document=found,
-            blocks=blocks(chunks, cited, quoted),
-            cited_anchor=passage_anchor(cited) if cited else None,
-            anchor=passage_anchor,
-        )
-        return HTMLResponse(html)
 
-    return router
+@router.get(f"{VIEWER_PATH}/", response_class=HTMLResponse, include_in_schema=False)
+async def index(documents: DocumentsDep) -> HTMLResponse:
+    page = environment().get_template("kallor_index.html")
+    return HTMLResponse(page.render(documents=sorted(documents.values(), key=lambda d: d.title)))
+
+
+@router.get(f"{VIEWER_PATH}/{{doc_id}}", response_class=HTMLResponse, include_in_schema=False)
+async def document(
+    documents: DocumentsDep,
+    engine: EngineDep,
+    doc_id: str,
+    stycke: str | None = Query(None, max_length=64),
+    meningar: str | None = Query(None, max_length=200),
+) -> HTMLResponse:
+    found = documents.get(doc_id)
+    if found is None:
+        page = environment().get_template("kallor_saknas.html")
+        return HTMLResponse(page.render(message=NOT_FOUND), status_code=404)
+    chunks = [c for c in engine.retriever.stored.chunks if c.doc_id == doc_id]
+    quoted = {int(n) for n in (meningar or "").split(",") if n.strip().isdigit()}
+    cited = stycke if any(c.id == stycke for c in chunks) else None
+    page = environment().get_template("kallor.html")
+    html = page.render(
+        document=found,
+        blocks=blocks(chunks, cited, quoted),
+        cited_anchor=passage_anchor(cited) if cited else None,
+        anchor=passage_anchor,
+    )
+    return HTMLResponse(html)

@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
-from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import (
     ActionExecutionRejection,
     ActionMissingDomainException,
@@ -22,6 +21,7 @@ from rasa_sdk.interfaces import (
 
 from actions.core import templates
 from actions.web.chat import is_json, swedish_error
+from actions.web.deps import ActionSecretDep, ExecutorDep
 from knowledge.secrets import same
 
 log = logging.getLogger(__name__)
@@ -65,36 +65,34 @@ def _problem(exc: ValidationError) -> str:
     return ", ".join(dict.fromkeys(where)) or "inte ett JSON-objekt"
 
 
-def webhook_router(executor: ActionExecutor, action_secret: str) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.post("/webhook", include_in_schema=False)
-    async def webhook(request: Request) -> JSONResponse:
-        if not same(request.headers.get(SECRET_HEADER), action_secret):
-            return swedish_error(401, templates.WEBHOOK_UNAUTHORIZED)
-        if not is_json(request.headers.get("content-type", "")):
-            return swedish_error(415, templates.WEBHOOK_INVALID.format(problem="inte JSON"))
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
-            return swedish_error(413, templates.WEBHOOK_INVALID.format(problem="för stort"))
-        try:
-            action_call = json.loads(raw)
-            ActionCall.model_validate(action_call)
-        except ValidationError as exc:
-            return swedish_error(400, templates.WEBHOOK_INVALID.format(problem=_problem(exc)))
-        except (ValueError, RecursionError):
-            return swedish_error(400, templates.WEBHOOK_INVALID.format(problem="inte JSON"))
-        try:
-            result = await executor.run(action_call)
-        except ActionExecutionRejection as e:
-            return JSONResponse(status_code=400, content={"error": e.message, "action_name": e.action_name})
-        except ActionNotFoundException as e:
-            return JSONResponse(status_code=404, content={"error": e.message, "action_name": e.action_name})
-        except ActionMissingDomainException as e:
-            return JSONResponse(status_code=449, content={"error": e.message, "action_name": e.action_name})
-        except (KeyError, TypeError, AttributeError, ValueError) as e:  # a shape rasa-sdk cannot read
-            log.warning("malformed action call for %s: %r", action_call.get("next_action"), e)
-            return swedish_error(400, templates.WEBHOOK_INVALID.format(problem=type(e).__name__))
-        return JSONResponse(result.model_dump() if result else None)
 
-    return router
+@router.post("/webhook", include_in_schema=False)
+async def webhook(request: Request, executor: ExecutorDep, action_secret: ActionSecretDep) -> JSONResponse:
+    if not same(request.headers.get(SECRET_HEADER), action_secret):
+        return swedish_error(401, templates.WEBHOOK_UNAUTHORIZED)
+    if not is_json(request.headers.get("content-type", "")):
+        return swedish_error(415, templates.WEBHOOK_INVALID.format(problem="inte JSON"))
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        return swedish_error(413, templates.WEBHOOK_INVALID.format(problem="för stort"))
+    try:
+        action_call = json.loads(raw)
+        ActionCall.model_validate(action_call)
+    except ValidationError as exc:
+        return swedish_error(400, templates.WEBHOOK_INVALID.format(problem=_problem(exc)))
+    except (ValueError, RecursionError):
+        return swedish_error(400, templates.WEBHOOK_INVALID.format(problem="inte JSON"))
+    try:
+        result = await executor.run(action_call)
+    except ActionExecutionRejection as e:
+        return JSONResponse(status_code=400, content={"error": e.message, "action_name": e.action_name})
+    except ActionNotFoundException as e:
+        return JSONResponse(status_code=404, content={"error": e.message, "action_name": e.action_name})
+    except ActionMissingDomainException as e:
+        return JSONResponse(status_code=449, content={"error": e.message, "action_name": e.action_name})
+    except (KeyError, TypeError, AttributeError, ValueError) as e:  # a shape rasa-sdk cannot read
+        log.warning("malformed action call for %s: %r", action_call.get("next_action"), e)
+        return swedish_error(400, templates.WEBHOOK_INVALID.format(problem=type(e).__name__))
+    return JSONResponse(result.model_dump() if result else None)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from actions.app import create_app
 from actions.web.admin_auth import SESSION_COOKIE
+from actions.web.app import create_app
 from index.service import SearchEngine
 from knowledge.accounts import AccountStore
 from knowledge.curated import CuratedStore

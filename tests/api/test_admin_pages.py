@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from actions.app import create_app
+from actions.web.app import create_app
 from index.service import SearchEngine
 from knowledge.accounts import AccountStore
 from knowledge.audit import AuditLog

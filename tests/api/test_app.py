@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from actions.app import create_app
+from actions.web.app import create_app
 from index.service import SearchEngine
 from knowledge.db import DatabaseError
 from knowledge.feedback import FeedbackSource, FeedbackStore

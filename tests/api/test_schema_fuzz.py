@@ -14,7 +14,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from actions.app import create_app
+from actions.web.app import create_app
 from index.service import SearchEngine
 from knowledge.accounts import AccountStore
 from knowledge.settings import Settings

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.integration
 QUESTION = "Vem sammankallar till lokal samverkan?"
 HOK_TITLE = "Huvudöverenskommelse om länsövergripande samverkan kring hälsa, vård och omsorg, HÖK"
 OFF_TOPIC = "Vad blir det för väder i helgen?"
-STATIC = PROJECT_ROOT / "actions" / "static"
+STATIC = PROJECT_ROOT / "actions" / "web" / "static"
 
 
 @pytest.fixture(scope="module")

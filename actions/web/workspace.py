@@ -1,0 +1,176 @@
+"""The process lead's workspace: the stores it works on, and what its JSON API (``/api/admin/``)
+and its pages (``/admin/``) share: the diff of an answer against its published version, adding
+an inbox group to an answer, the API's request bodies and the records it returns. The routes are in
+``actions/web/routers/``, one module per resource.
+
+Errors are Swedish: 401/403 for who, 404 for what, 409 for a conflict (someone changed it first),
+422 for what cannot be stored — nothing is stored then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from actions.core.curated import CuratedAnswers
+from actions.core.inbox_groups import SOURCE_LABELS, Group, InboxGroups
+from actions.web.admin_auth import Authenticator
+from knowledge.accounts import AccountStore
+from knowledge.audit import AuditLog
+from knowledge.curated import (
+    Conflict,
+    Content,
+    CuratedAnswer,
+    CuratedStore,
+    NotFound,
+    SourceRef,
+)
+from knowledge.feedback import FeedbackStore
+from knowledge.inbox import Inbox
+from knowledge.question_log import QuestionLog
+from knowledge.registry import Designation, DesignationStore, Register
+from knowledge.registry.designations import DesignationConflict
+
+STALE_AFTER = dt.timedelta(days=365)
+AUDIT_FORBIDDEN = "Bara processledare och administratörer kan se granskningsloggen."
+UNKNOWN_AREA = "Okänt område {area!r}: det finns inte i registret över områden."
+UNKNOWN_ROLE = "Okänd roll {role!r}: välj gsa eller ksa."
+GROUP_GONE = "Gruppen finns inte längre (den kan redan vara hanterad). Ladda om inkorgen."
+CONFLICTS_FOUND = (
+    "Kontrollen hittade konflikter: publicera ändå med accept_conflicts, eller ändra formuleringarna."
+)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The stores the workspace works on, injected once by the app."""
+
+    accounts: AccountStore
+    auth: Authenticator
+    curated: CuratedStore
+    matcher: CuratedAnswers
+    designations: DesignationStore
+    register: Register
+    inbox: Inbox
+    feedback: FeedbackStore
+    audit: AuditLog
+    questions: QuestionLog
+    groups: InboxGroups
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceIn(_Body):
+    doc: str = Field(min_length=1, max_length=200)
+    section: str = Field(default="", max_length=500)
+
+
+class AnswerIn(_Body):
+    questions: list[Annotated[str, Field(max_length=300)]] = Field(min_length=1, max_length=50)
+    answer: str = Field(min_length=1, max_length=4000)
+    sources: list[SourceIn] = Field(default_factory=list, max_length=20)
+    region: Literal["stockholm", "skane", "all"] = "all"
+    review_by: dt.date | None = None
+
+    def content(self) -> Content:
+        refs = tuple(SourceRef(s.doc, s.section) for s in self.sources)
+        return Content(tuple(self.questions), self.answer, refs, self.region, self.review_by)
+
+
+class AnswerUpdate(AnswerIn):
+    version: int = Field(ge=1)
+
+
+class VersionIn(_Body):
+    version: int = Field(ge=1)
+
+
+class PublishIn(VersionIn):
+    accept_conflicts: bool = False
+
+
+class DismissIn(_Body):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class DesignationIn(_Body):
+    name: str = Field(min_length=1, max_length=500)
+    contact: str | None = Field(default=None, max_length=500)
+    unit: str | None = Field(default=None, max_length=500)
+    valid_from: dt.date | None = None
+    note: str | None = Field(default=None, max_length=5000)
+    source: str | None = Field(default=None, max_length=500)
+    # The version the change was made from (``version`` of GET); none: there was none.
+    version: int | None = Field(default=None, ge=1)
+
+
+def refusal(error: Exception) -> HTTPException:
+    """The API's answer to a store's refusal: 404 for what is not there, 409 for a conflict,
+    422 for what cannot be stored."""
+    if isinstance(error, NotFound):
+        return HTTPException(404, str(error))
+    if isinstance(error, Conflict | DesignationConflict):
+        return HTTPException(409, str(error))
+    return HTTPException(422, str(error))
+
+
+def diff_against_published(answer: CuratedAnswer) -> str:
+    """The latest version against the published one, line by line (empty when the same)."""
+    if answer.published is None or not answer.has_unpublished_changes:
+        return ""
+
+    def lines(content: Content) -> list[str]:
+        record = content.to_record()
+        out = [f"fråga: {q}" for q in record["questions"]]
+        out += [f"svar: {line}" for line in content.answer.splitlines()]
+        out += [f"källa: {s['doc']} / {s['section']}" for s in record["sources"]]
+        return [*out, f"region: {content.region}", f"granskas senast: {record['review_by'] or '-'}"]
+
+    diff = difflib.unified_diff(
+        lines(answer.published), lines(answer.content), "publicerad", "utkast", lineterm="", n=1
+    )
+    return "\n".join(diff)
+
+
+def add_group_to_answer(w: Workspace, key: str, answer_id: int, version: int, by: str) -> CuratedAnswer:
+    """The group's wordings added to a curated answer's phrasings (a new version); the group is
+    then done. LookupError when the group or the answer is gone, Conflict for a stale version."""
+    found = w.groups.group(key)
+    if found is None:
+        raise LookupError(GROUP_GONE)
+    content = w.curated.get(answer_id).content
+    questions = (*content.questions, *found.phrasings)
+    changed = Content(questions, content.answer, content.sources, content.region, content.review_by)
+    updated = w.curated.update(answer_id, version, changed, by=by)
+    w.groups.dismiss(key, f"Lagt till som formulering i svar {answer_id}", by=by)
+    return updated
+
+
+def group_record(group: Group) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "question": group.question,
+        "phrasings": list(group.phrasings),
+        "count": group.count,
+        "first_seen": group.first_seen.isoformat(),
+        "last_seen": group.last_seen.isoformat(),
+        "sources": {SOURCE_LABELS[s]: n for s, n in group.sources.items()},
+        "comments": list(group.comments),
+    }
+
+
+def designation_record(designation: Designation, register: Register, now: dt.datetime) -> dict[str, Any]:
+    area = register.get(designation.area_id)
+    return {
+        **designation.to_record(),
+        "area_name": area.name if area else designation.area_id,
+        "version": designation.version,
+        "stale": now - designation.recorded_at > STALE_AFTER,
+    }
