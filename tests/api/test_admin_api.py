@@ -96,6 +96,24 @@ def test_a_draft_is_created_and_a_redaktor_cannot_publish_it(app_and_tokens):
     )
 
 
+@pytest.mark.parametrize("body", [{}, {"version": "ett"}, {"version": 1, "okänt": True}, [1]])
+def test_who_may_publish_is_settled_before_the_body_is_validated(app_and_tokens, body):
+    client, tokens, _ = app_and_tokens
+    made = _draft(client, tokens)
+    for action in ("publish", "archive"):
+        refused = client.post(
+            f"/api/admin/answers/{made['id']}/{action}", json=body, headers=tokens["redaktor"]
+        )
+        assert refused.status_code == 403 and "processledare" in refused.json()["detail"]
+    bad = client.post(f"/api/admin/answers/{made['id']}/publish", json=body, headers=tokens["processledare"])
+    assert bad.status_code == 422 and "Fel i förfrågan" in bad.json()["detail"]  # a right: then the body
+    wrong_role = client.put("/api/admin/designations/farsta/gsa", json=body, headers=tokens["redaktor"])
+    assert wrong_role.status_code == 403 and "registret" in wrong_role.json()["detail"]
+    assert (
+        client.get(f"/api/admin/answers/{made['id']}", headers=tokens["lasare"]).json()["status"] == "draft"
+    )
+
+
 def test_a_published_answer_is_given_by_the_bot_at_once_with_kind_curated(app_and_tokens):
     client, tokens, _ = app_and_tokens
     before = client.post("/api/answer", json={"question": QUESTION}).json()

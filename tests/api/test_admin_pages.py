@@ -132,6 +132,21 @@ def test_a_redaktor_cannot_publish_but_a_processledare_can(site):
     assert done.status_code == 303 and CuratedStore(url).get(answer.id).status is Status.PUBLISHED
 
 
+def test_a_redaktor_posting_a_publish_is_refused_before_the_form_is_read(site):
+    client, url = site
+    sign_in(client, "red.test")
+    csrf = _csrf(client.get("/admin/svar/ny").text)
+    client.post("/admin/svar", data={"questions": "Vem gör testrapporten?", "answer": "Fiktivt svar.",
+                                     "region": "all", "csrf": csrf})  # fmt: skip
+    answer = CuratedStore(url).list()[0]
+    for action in ("publish", "archive"):
+        refused = client.post(
+            f"/admin/svar/{answer.id}", data={"action": action, "version": "inte ett tal", "csrf": csrf}
+        )
+        assert refused.status_code == 403 and "processledare" in refused.text
+    assert CuratedStore(url).get(answer.id).status is Status.DRAFT
+
+
 def test_a_lasare_sees_but_changes_nothing(site):
     client, _ = site
     sign_in(client, "las.test")
