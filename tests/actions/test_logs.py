@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from actions.logs import RedactingFormatter, WithoutQueryStrings
+from actions.processes.logs import RedactingFormatter, WithoutQueryStrings
 
 
 def _line(message: str, *args: object, name: str = "test") -> str:

@@ -9,8 +9,15 @@ import time
 
 import pytest
 
-from actions.launcher import running
-from actions.supervisor import PortBusyError, RotatingLog, Service, Supervisor, port_free, require_free
+from actions.processes.launcher import running
+from actions.processes.supervisor import (
+    PortBusyError,
+    RotatingLog,
+    Service,
+    Supervisor,
+    port_free,
+    require_free,
+)
 from tests.conftest import TEST_SECRET_KEY
 
 

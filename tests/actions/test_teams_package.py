@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from actions import teams_package
-from actions.teams_package import PackageError, build, decode_png, encode_png, main
+from actions.build.teams_package import PackageError, build, decode_png, encode_png, main
 from knowledge.settings import Settings
 
 APP_ID = "6f1c2d3e-4b5a-4c6d-8e7f-000000000001"  # fictitious

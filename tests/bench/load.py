@@ -30,8 +30,8 @@ from pathlib import Path
 
 import httpx
 
-from actions.launcher import running
-from actions.scaled import Ports, running_scaled
+from actions.processes.launcher import running
+from actions.processes.scaled import Ports, running_scaled
 from knowledge.registry import get_register
 from knowledge.secrets import new_secret_key
 from tests.bench import bank

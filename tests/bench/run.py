@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.launcher import BOT_DIR, running
+from actions.processes.launcher import BOT_DIR, running
 from knowledge.secrets import new_secret_key
 from tests.bench import bank, curated, lodo
 from tests.bench.devset import ASK_BOT, DEVSET

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from actions.launcher import running
+from actions.processes.launcher import running
 from knowledge.settings import PROJECT_ROOT
 from tests.bench.devset import load_ask_bot
 from tests.conftest import TEST_SECRET_KEY

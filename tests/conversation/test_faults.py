@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from actions.launcher import Servers, running
-from actions.supervisor import Service
+from actions.processes.launcher import Servers, running
+from actions.processes.supervisor import Service
 from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.conftest import RASA, RASA_MODEL, Client, answer_of, text_of
 from tests.databases import initialised, sqlite_url

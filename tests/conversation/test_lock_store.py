@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from actions.infra import redis_service, wait_for_port
-from actions.supervisor import RotatingLog, port_free
+from actions.processes.infra import redis_service, wait_for_port
+from actions.processes.supervisor import RotatingLog, port_free
 from tests.conversation.rasa_python import run_in_rasa
 from tests.fictitious import fictitious_id
 

@@ -24,8 +24,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from actions.scaled import Ports, Scaled, running_scaled
-from actions.supervisor import Service
+from actions.processes.scaled import Ports, Scaled, running_scaled
+from actions.processes.supervisor import Service
 from knowledge.feedback import FeedbackStore
 from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.conftest import RASA, RASA_MODEL, answer_of, text_of

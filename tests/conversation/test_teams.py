@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from actions.launcher import Servers, running
+from actions.processes.launcher import Servers, running
 from knowledge.settings import PROJECT_ROOT
 from tests.conftest import TEST_SECRET_KEY
 from tests.conversation.conftest import RASA, RASA_MODEL, text_of

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from actions.supervisor import RotatingLog, Service
+from actions.processes.supervisor import RotatingLog, Service
 
 # What nginx answers, in Swedish, when the replica it chose fails while a turn is in flight.
 UNAVAILABLE = "Assistenten kunde inte svara just nu (en server startas om). Försök igen om en stund."
@@ -152,7 +152,7 @@ def nginx_config(
     temp = prefix / "tmp"
     blocks = upstream("knowledge", knowledge_ports) + upstream("rasa", rasa_ports)
     blocks += server(f"{host}:{front_port}", "knowledge", 90) + server(f"127.0.0.1:{rasa_port}", "rasa", 60)
-    return f"""# Written by actions/scaled.py for `make run-scaled`; edits are overwritten.
+    return f"""# Written by actions/processes/scaled.py for `make run-scaled`; edits are overwritten.
 worker_processes 2;
 error_log {prefix / "error.log"} warn;
 pid {prefix / "nginx.pid"};

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index import e5convert
+from actions.build import e5convert
 
 SENTENCES = (
     "Vad gäller för vårdcentralen i Hägersten enligt överenskommelsen?",

