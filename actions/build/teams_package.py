@@ -2,8 +2,8 @@
 ``python -m actions.build.teams_package --out dist/hok-assistenten-teams.zip``.
 
 A zip with ``manifest.json`` (app manifest schema 1.19), a 192×192 colour icon and a 32×32
-outline icon (white on transparent). The icons are drawn here (a speech bubble, PNG written with
-zlib), or given with ``--color-icon`` / ``--outline-icon``. Everything is validated before the zip
+outline icon (white on transparent). The icons are drawn here with Pillow (a speech bubble), or
+given with ``--color-icon`` / ``--outline-icon``. Everything is validated before the zip
 is written: the schema's required fields and limits, versions, GUIDs, HTTPS URLs and the icons."""
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ import argparse
 import io
 import json
 import re
-import struct
 import sys
 import uuid
 import zipfile
-import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from knowledge.settings import Settings
 
@@ -130,80 +131,54 @@ def manifest(settings: Settings) -> dict[str, Any]:
     }
 
 
-# --- PNG: writing the default icons and reading any icon back for validation -------------------
-
+# --- The icons: drawn with Pillow, and any icon read back with it for validation -------------
 
 RGBA = tuple[int, int, int, int]
+SUPERSAMPLE = 8  # drawn this many times larger, then reduced: smooth (anti-aliased) edges
 
 
 def encode_png(width: int, height: int, pixels: Sequence[RGBA]) -> bytes:
-    """An 8-bit RGBA PNG."""
-    rows = (b"\x00" + b"".join(bytes(p) for p in pixels[y * width : (y + 1) * width]) for y in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        PNG_SIGNATURE
-        + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
-        + _chunk(b"IEND", b"")
-    )
+    """An 8-bit RGBA PNG of ``pixels`` (row by row), written reproducibly (no metadata)."""
+    image = PILImage.new("RGBA", (width, height))
+    image.putdata(list(pixels))
+    return _png(image)
 
 
-def _chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+def _png(image: PILImage.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
-def _in_bubble(x: float, y: float) -> bool:
-    """A speech bubble with three dots cut out, in unit coordinates (0..1, y downwards)."""
-    if any((x - cx) ** 2 + (y - 0.45) ** 2 < 0.055**2 for cx in (0.34, 0.5, 0.66)):
-        return False
-    left, top, right, bottom, radius = 0.16, 0.22, 0.84, 0.68, 0.13
-    nx = min(max(x, left + radius), right - radius)
-    ny = min(max(y, top + radius), bottom - radius)
-    if (x - nx) ** 2 + (y - ny) ** 2 <= radius**2:
-        return True
-    # The tail: a triangle below the body's lower left.
-    (ax, ay), (bx, by), (cx, cy) = (0.28, 0.66), (0.46, 0.66), (0.24, 0.84)
-    d1 = (x - bx) * (ay - by) - (ax - bx) * (y - by)
-    d2 = (x - cx) * (by - cy) - (bx - cx) * (y - cy)
-    d3 = (x - ax) * (cy - ay) - (cx - ax) * (y - ay)
-    return not ((d1 < 0 or d2 < 0 or d3 < 0) and (d1 > 0 or d2 > 0 or d3 > 0))
+def _bubble_mask(size: int) -> PILImage.Image:
+    """A speech bubble with three dots cut out, as coverage (0..255) on a ``size`` square: a
+    rounded body, a tail below its lower left."""
+    big = size * SUPERSAMPLE
+    mask = PILImage.new("L", (big, big), 0)
+    draw = ImageDraw.Draw(mask)
 
+    def at(*unit: float) -> list[float]:
+        return [u * big for u in unit]
 
-def _coverage(size: int, inside: Callable[[float, float], bool], samples: int = 4) -> list[float]:
-    """Per pixel, the share of it inside the shape (anti-aliasing): pixels whose four corners agree
-    are taken as wholly in or out; only the others are sampled on a samples×samples grid."""
-    corners = [[inside(x / size, y / size) for x in range(size + 1)] for y in range(size + 1)]
-    step = 1 / (size * samples)
-    coverage: list[float] = []
-    for py in range(size):
-        for px in range(size):
-            square = {corners[py][px], corners[py][px + 1], corners[py + 1][px], corners[py + 1][px + 1]}
-            if len(square) == 1:
-                coverage.append(1.0 if square.pop() else 0.0)
-                continue
-            hits = sum(
-                inside((px * samples + i + 0.5) * step, (py * samples + j + 0.5) * step)
-                for i in range(samples)
-                for j in range(samples)
-            )
-            coverage.append(hits / samples**2)
-    return coverage
+    draw.rounded_rectangle(at(0.16, 0.22, 0.84, 0.68), radius=0.13 * big, fill=255)
+    draw.polygon([tuple(at(0.28, 0.66)), tuple(at(0.46, 0.66)), tuple(at(0.24, 0.84))], fill=255)
+    for cx in (0.34, 0.5, 0.66):
+        draw.ellipse(at(cx - 0.055, 0.45 - 0.055, cx + 0.055, 0.45 + 0.055), fill=0)
+    return mask.resize((size, size), PILImage.Resampling.BOX)
 
 
 def color_icon() -> bytes:
     """192×192: a white speech bubble on the accent colour."""
-    r, g, b = (int(ACCENT_COLOR[i : i + 2], 16) for i in (1, 3, 5))
-    pixels = [
-        (round(r + (255 - r) * c), round(g + (255 - g) * c), round(b + (255 - b) * c), 255)
-        for c in _coverage(COLOR_ICON_SIZE, _in_bubble)
-    ]
-    return encode_png(COLOR_ICON_SIZE, COLOR_ICON_SIZE, pixels)
+    background = PILImage.new("RGBA", (COLOR_ICON_SIZE, COLOR_ICON_SIZE), ACCENT_COLOR)
+    white = PILImage.new("RGBA", background.size, (255, 255, 255, 255))
+    return _png(PILImage.composite(white, background, _bubble_mask(COLOR_ICON_SIZE)))
 
 
 def outline_icon() -> bytes:
     """32×32: the same bubble, white on a transparent background."""
-    pixels = [(255, 255, 255, round(255 * c)) for c in _coverage(OUTLINE_ICON_SIZE, _in_bubble)]
-    return encode_png(OUTLINE_ICON_SIZE, OUTLINE_ICON_SIZE, pixels)
+    image = PILImage.new("RGBA", (OUTLINE_ICON_SIZE, OUTLINE_ICON_SIZE), (255, 255, 255, 0))
+    image.putalpha(_bubble_mask(OUTLINE_ICON_SIZE))
+    return _png(image)
 
 
 @dataclass(frozen=True)
@@ -214,96 +189,18 @@ class Image:
 
 
 def decode_png(data: bytes) -> Image:
-    """Any 8-bit, non-interlaced PNG (grey, RGB, palette, with or without alpha) as RGBA pixels."""
+    """Any PNG Pillow reads (grey, RGB, palette, with or without alpha, any depth) as RGBA pixels."""
     if not data.startswith(PNG_SIGNATURE):
         raise PackageError("not a PNG file")
-    chunks: dict[bytes, bytes] = {}
-    idat = b""
-    pos = len(PNG_SIGNATURE)
-    while pos + 8 <= len(data):
-        length, tag = struct.unpack(">I4s", data[pos : pos + 8])
-        body = data[pos + 8 : pos + 8 + length]
-        if len(body) != length or data[pos + 8 + length : pos + 12 + length] != struct.pack(
-            ">I", zlib.crc32(tag + body)
-        ):
-            raise PackageError("damaged PNG file (truncated or bad checksum)")
-        if tag == b"IDAT":
-            idat += body
-        else:
-            chunks.setdefault(tag, body)
-        pos += 12 + length
-        if tag == b"IEND":
-            break
-    if b"IHDR" not in chunks or not idat:
-        raise PackageError("damaged PNG file (no header or no image data)")
-    width, height, depth, color_type, _, _, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
-    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(color_type)
-    if depth != 8 or interlace or channels is None:
-        raise PackageError("unsupported PNG format: save the icon as an 8-bit, non-interlaced (RGBA) PNG")
     try:
-        raw = zlib.decompress(idat)
-    except zlib.error as exc:
-        raise PackageError("damaged PNG file (image data)") from exc
-    rows = _unfilter(raw, width, height, channels)
-    return Image(width, height, tuple(_rgba(rows, color_type, chunks)))
-
-
-def _unfilter(raw: bytes, width: int, height: int, bpp: int) -> list[bytes]:
-    stride = width * bpp
-    if len(raw) < height * (stride + 1):
-        raise PackageError("damaged PNG file (too little image data)")
-    rows: list[bytes] = []
-    previous = bytearray(stride)
-    for y in range(height):
-        kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
-        for i in range(stride):
-            left = line[i - bpp] if i >= bpp else 0
-            up = previous[i]
-            up_left = previous[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 0xFF
-            elif kind == 2:
-                line[i] = (line[i] + up) & 0xFF
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                p = left + up - up_left
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - up_left)
-                predictor = left if pa <= pb and pa <= pc else up if pb <= pc else up_left
-                line[i] = (line[i] + predictor) & 0xFF
-            elif kind != 0:
-                raise PackageError(f"damaged PNG file (filter type {kind})")
-        rows.append(bytes(line))
-        previous = line
-    return rows
-
-
-def _rgba(rows: list[bytes], color_type: int, chunks: Mapping[bytes, bytes]) -> list[RGBA]:
-    transparency = chunks.get(b"tRNS", b"")
-    pixels: list[RGBA] = []
-    for row in rows:
-        if color_type == 6:
-            pixels.extend((row[i], row[i + 1], row[i + 2], row[i + 3]) for i in range(0, len(row), 4))
-        elif color_type == 4:
-            pixels.extend((row[i], row[i], row[i], row[i + 1]) for i in range(0, len(row), 2))
-        elif color_type == 2:
-            key = struct.unpack(">HHH", transparency) if len(transparency) == 6 else None
-            pixels.extend(
-                (row[i], row[i + 1], row[i + 2], 0 if key == (row[i], row[i + 1], row[i + 2]) else 255)
-                for i in range(0, len(row), 3)
-            )
-        elif color_type == 0:
-            grey = struct.unpack(">H", transparency)[0] if len(transparency) == 2 else None
-            pixels.extend((v, v, v, 0 if v == grey else 255) for v in row)
-        else:
-            palette = chunks.get(b"PLTE", b"")
-            for index in row:
-                if 3 * index + 3 > len(palette):
-                    raise PackageError("damaged PNG file (palette index out of range)")
-                alpha = transparency[index] if index < len(transparency) else 255
-                pixels.append((palette[3 * index], palette[3 * index + 1], palette[3 * index + 2], alpha))
-    return pixels
+        with PILImage.open(io.BytesIO(data), formats=["PNG"]) as image:
+            image.load()
+            rgba = image.convert("RGBA")
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:  # damaged, or absurd
+        raise PackageError(f"damaged PNG file ({exc})") from exc
+    width, height = rgba.size
+    pixels = cast(tuple[RGBA, ...], rgba.get_flattened_data())  # RGBA: four integers a pixel
+    return Image(width, height, pixels)
 
 
 # --- Validation --------------------------------------------------------------------------------
