@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from actions.web.app import create_app
+from actions.web.deps import get_limits, get_rasa
+from actions.web.frontdoor import Limits
 from index.service import SearchEngine
 from knowledge.db import DatabaseError
 from knowledge.feedback import FeedbackSource, FeedbackStore
@@ -262,11 +264,11 @@ def _slots_of(body: dict) -> dict:
 def _rasa_replaced(client, handler):
     """Rasa's REST channel stood in for by an in-process transport, within the block."""
     fake = httpx.AsyncClient(base_url="http://rasa.test", transport=httpx.MockTransport(handler))
-    original, client.app.state.rasa = client.app.state.rasa, fake
+    client.app.dependency_overrides[get_rasa] = lambda: fake
     try:
         yield
     finally:
-        client.app.state.rasa = original
+        del client.app.dependency_overrides[get_rasa]
 
 
 @pytest.fixture
@@ -652,7 +654,7 @@ def test_the_api_documentation_loads_nothing_from_a_cdn(client):
     assert schema.status_code == 200 and "/chat" in schema.json()["paths"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def limited_client(client):
     """The same service with small rate limits: 3 at once per address, 2 per conversation."""
     settings = client.app.state.settings.model_copy(
@@ -663,21 +665,20 @@ def limited_client(client):
             "rate_conversation_per_second": 0.01,
         }
     )
-    engine = SearchEngine(settings)
-    engine.__dict__["embedder"] = FakeEmbedder()
-    with TestClient(create_app(settings, engine)) as c:
-        yield c
+    limits = Limits.from_settings(settings)
+    client.app.dependency_overrides[get_limits] = lambda: limits
+    try:
+        yield client
+    finally:
+        del client.app.dependency_overrides[get_limits]
 
 
 def test_a_client_beyond_its_rate_limit_gets_a_swedish_429(limited_client):
-    fake = httpx.AsyncClient(
-        base_url="http://rasa.test",
-        transport=httpx.MockTransport(
-            lambda r: httpx.Response(200, json=[{"recipient_id": "x", "text": "Hej!"}])
-        ),
+    rasa = _rasa_replaced(
+        limited_client, lambda r: httpx.Response(200, json=[{"recipient_id": "x", "text": "Hej!"}])
     )
-    limited_client.app.state.rasa = fake
-    turns = [limited_client.post("/chat", json={"sender": "samma", "message": "Hej"}) for _ in range(3)]
+    with rasa:
+        turns = [limited_client.post("/chat", json={"sender": "samma", "message": "Hej"}) for _ in range(3)]
     assert [t.status_code for t in turns] == [200, 200, 429]  # the conversation's limit
     assert "Vänta" in turns[2].json()["detail"] and int(turns[2].headers["retry-after"]) >= 1
     other = limited_client.post("/api/answer", json={"question": "Hur följs HÖK upp?"})
