@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from actions import teams_package
+from actions.build import teams_package
 from actions.build.teams_package import PackageError, build, decode_png, encode_png, main
 from knowledge.settings import Settings
 
