@@ -4,6 +4,7 @@ delete an entry."""
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -167,7 +168,7 @@ class AuditLog:
             events = tuple(_event(r) for r in session.scalars(rows))
         return AuditPage(events, int(total), page, size)
 
-    def actors(self) -> list[str]:
+    def actors(self) -> builtins.list[str]:
         """Everyone with an entry in the log, by name (for the filter by person)."""
         with Session(self.engine) as session:
             return sorted(session.scalars(select(AuditRow.actor).distinct()))
