@@ -50,6 +50,7 @@ class InboxQuery:
     view: str = "oppna"
     page: int = 1
     page_size: int = 25
+    key: str | None = None  # one group only (the overview's link to a group: group_link)
 
     def checked(self) -> InboxQuery:
         """The query, or ValueError (Swedish) naming what is not understood."""
@@ -88,6 +89,10 @@ class GroupSummary:
     @property
     def passed_on(self) -> bool:
         return self.passed_on_at is not None
+
+    @property
+    def link(self) -> str:
+        return group_link(self.key)
 
     @property
     def answer_link(self) -> str | None:
@@ -239,7 +244,14 @@ class InboxSearch:
         return None
 
 
+def group_link(key: str) -> str:
+    """The inbox page showing one group (the overview's "Största grupperna" link to it)."""
+    return f"/admin/inkorg?grupp={key}"
+
+
 def _keeps(s: _Summarised, query: InboxQuery) -> bool:
+    if query.key is not None and s.summary.key != query.key:
+        return False
     if query.source is not None and SOURCE_FILTERS[query.source] not in s.summary.source_codes:
         return False
     if query.region is not None and query.region not in s.summary.regions:

@@ -106,6 +106,9 @@ def test_newest_first_and_paging(world):
     assert [g.question for g in search.page(InboxQuery(sort="nyast")).groups] == [BLANKETT, FIKA, PARKING]
     second = search.page(InboxQuery(page=2, page_size=2))
     assert (second.total, second.pages, [g.question for g in second.groups]) == (3, 2, [BLANKETT])
+    fika = next(g for g in search.page(InboxQuery()).groups if g.question == FIKA)
+    assert fika.link == f"/admin/inkorg?grupp={fika.key}"  # the overview links to one group
+    assert [g.question for g in search.page(InboxQuery(key=fika.key)).groups] == [FIKA]
 
 
 def test_a_group_a_published_answer_answers_leaves_the_open_inbox_by_itself(world):
