@@ -67,8 +67,9 @@ def test_a_designation_change_names_the_area_and_role_in_swedish(url):
     ]
 
 
-def test_the_log_is_filtered_by_person_kind_and_dates_and_paged(url, clock):
-    log = AuditLog(url, clock)
+def test_the_log_is_filtered_by_person_kind_and_dates_and_paged(database_url, clock):
+    """On SQLite and PostgreSQL."""
+    log = AuditLog(database_url, clock)
     for day in range(1, 11):
         clock.now = dt.datetime(2099, 3, day, 12, 0, tzinfo=dt.UTC)
         log.record("pl.a" if day % 2 else "pl.b", "answer.edit", f"answer:{day}")
