@@ -9,6 +9,8 @@ The removal's confirmation step is the page's (a form that asks first); what it 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -94,6 +96,19 @@ class ImportPreview:
 
     def count(self, status: LineStatus) -> int:
         return sum(1 for line in self.lines if line.status is status)
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of what the preview shows (not when or by whom it is recorded): the page
+        sends it back with the file, makes the preview again from the file and applies it only
+        when the fingerprint is the same (what is applied is what was shown, across requests)."""
+        shown = [
+            (line.line, line.status.value, line.area_id, line.role, _record(line.before),
+             [_text(getattr(line.after, f)) for f in SHOWN_FIELDS] if line.after else None, line.message)
+            for line in self.lines
+        ]  # fmt: skip
+        text = json.dumps([self.error, shown], ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 class RegisterEdits:

@@ -114,6 +114,8 @@ def test_a_csv_import_is_previewed_line_by_line_and_then_applied_as_shown(edits)
     with pytest.raises(ValueError, match="Inget importerades"):
         edits.apply_import(preview, by="pl.b")
     good = edits.preview_import("\n".join(CSV.splitlines()[:4]).encode(), by="pl.b")
+    again = edits.preview_import("\n".join(CSV.splitlines()[:4]).encode(), by="pl.c")
+    assert again.digest == good.digest != preview.digest  # the same file, the same preview
     assert good.ok and edits.apply_import(good, by="pl.b") == 2
     assert edits.store.get("farsta", "gsa").contact == "ny@test.invalid"
     assert edits.store.get("nacka", "ksa").name == FICTITIOUS_KSA
