@@ -4,18 +4,72 @@ delete an entry."""
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import DateTime, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from knowledge.db import Base, as_utc, engine_for, utc_now
 from knowledge.redact import redact_text
+
+# Every action code recorded, by the kind of thing it changed (the workspace log's filter).
+ACTION_KINDS: dict[str, tuple[str, ...]] = {
+    "svar": ("answer.create", "answer.edit", "answer.publish", "answer.archive"),
+    "register": (
+        "designation.set", "designation.remove", "designation.restore", "designation.verify",
+        "designation.import", "designation.export",
+    ),
+    "inkorg": ("inbox.dismiss", "inbox.add_phrasings"),
+    "konton": (
+        "sign_in", "sign_in.failed", "sign_out", "user.add", "user.disable", "user.set_role",
+        "user.reset_password", "token.create",
+    ),
+    "data": ("export", "import", "purge"),
+}  # fmt: skip
+KIND_LABELS = {
+    "svar": "Kurerade svar",
+    "register": "Registret",
+    "inkorg": "Inkorgen",
+    "konton": "Konton och inloggning",
+    "data": "Export, import och gallring",
+}
+MAX_PAGE_SIZE = 200
+
+
+def kind_of(action: str) -> str:
+    """The kind ("svar", "register", …) of an action code; "övrigt" for one not listed."""
+    return next((kind for kind, codes in ACTION_KINDS.items() if action in codes), "övrigt")
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """A page of the log: by one person, of one kind (a key of ACTION_KINDS), within dates
+    (inclusive, UTC), newest first. ``page`` counts from 1."""
+
+    actor: str | None = None
+    kind: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: tuple[AuditEvent, ...]
+    total: int  # entries matching the query, on every page
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
 
 
 @dataclass(frozen=True)
@@ -86,6 +140,42 @@ class AuditLog:
             query = query.where(AuditRow.action == action)
         with Session(self.engine) as session:
             return [_event(r) for r in session.scalars(query)]
+
+    def query(self, query: AuditQuery) -> AuditPage:
+        """One page of the entries that match ``query``, newest first; ValueError (Swedish) for an
+        unknown kind."""
+        size = max(1, min(query.page_size, MAX_PAGE_SIZE))
+        page = max(1, query.page)
+        conditions = []
+        if query.actor:
+            conditions.append(AuditRow.actor == query.actor)
+        if query.kind:
+            if query.kind not in ACTION_KINDS:
+                raise ValueError(
+                    f"Okänd sorts ändring {query.kind!r} (välj bland {', '.join(ACTION_KINDS)})."
+                )
+            conditions.append(AuditRow.action.in_(ACTION_KINDS[query.kind]))
+        if query.since:
+            conditions.append(AuditRow.at >= _midnight(query.since))
+        if query.until:
+            conditions.append(AuditRow.at < _midnight(query.until + dt.timedelta(days=1)))
+        rows = (
+            select(AuditRow).where(*conditions).order_by(AuditRow.id.desc())
+            .offset((page - 1) * size).limit(size)
+        )  # fmt: skip
+        with Session(self.engine) as session:
+            total = session.execute(select(func.count(AuditRow.id)).where(*conditions)).scalar_one()
+            events = tuple(_event(r) for r in session.scalars(rows))
+        return AuditPage(events, int(total), page, size)
+
+    def actors(self) -> builtins.list[str]:
+        """Everyone with an entry in the log, by name (for the filter by person)."""
+        with Session(self.engine) as session:
+            return sorted(session.scalars(select(AuditRow.actor).distinct()))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def _event(row: AuditRow) -> AuditEvent:

@@ -13,6 +13,10 @@ from knowledge.question_log import LoggedQuestion
 
 NOT_ANSWERED = frozenset({"abstain"})
 FLAG_AFTER_DOWN = 2  # this many 👎, and more 👎 than 👍, flag an answer for review
+# What the overview's "Behöver granskas" counts, said next to the figure.
+REVIEW_EXPLANATION = (
+    f"Svar som fått minst {FLAG_AFTER_DOWN} 👎 och fler 👎 än 👍 (samma svarstext räknas som ett svar)."
+)
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,8 @@ class CuratedAnswers:
         )
         text = match.content.answer
         if not sources:
-            when = f"{match.published_at:%Y-%m-%d}" if match.published_at else ""
+            # A draft tried as if published (the workspace's "Prova") would be published today.
+            when = f"{match.published_at or dt.datetime.now(dt.UTC):%Y-%m-%d}"
             sources = (SourceRef(CURATOR_DOC, CURATOR_TITLE, when, ""),)
             text = f"{text}\n\n" + templates.CURATED_BY_LEAD.format(date=when)
         else:

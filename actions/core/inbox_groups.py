@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -83,6 +84,16 @@ class Group:
         return tuple(i.comment for i in self.items if i.comment)
 
 
+@dataclass(frozen=True)
+class _Grouped:
+    """The last grouping: the items it placed (in order), where they went, the groups."""
+
+    items: list[Item]
+    centroids: list[np.ndarray]
+    members: list[list[Item]]
+    groups: tuple[Group, ...]
+
+
 class InboxGroups:
     def __init__(
         self,
@@ -105,6 +116,8 @@ class InboxGroups:
         self.min_dense = min_dense
         self.min_lexical = min_lexical
         self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self._grouped: _Grouped | None = None
         self._phrasings: dict[str, Phrasing] = {}
 
     def items(self) -> list[Item]:
@@ -126,24 +139,37 @@ class InboxGroups:
 
     def groups(self) -> list[Group]:
         """The open items grouped by meaning, oldest first: an item joins the closest group it is
-        alike (:meth:`_best_group`), else starts one. Largest, then newest, groups first."""
-        items = sorted(self.items(), key=lambda i: i.at)
-        if not items:
-            return []
-        vectors = self._embedded([i.question for i in items])
-        centroids: list[np.ndarray] = []
-        members: list[list[Item]] = []
-        for item, vector in zip(items, vectors, strict=True):
-            joined = self._best_group(item, vector, centroids, members)
-            if joined is None:
-                centroids.append(vector)
-                members.append([item])
-                continue
-            members[joined].append(item)
-            total = centroids[joined] * (len(members[joined]) - 1) + vector
-            centroids[joined] = total / np.linalg.norm(total)
-        groups = [Group(tuple(m)) for m in members]
-        return sorted(groups, key=lambda g: (-g.count, -g.last_seen.timestamp()))
+        alike (:meth:`_best_group`), else starts one. Largest, then newest, groups first.
+
+        The grouping is kept: asked again with the same items it is not redone, and with new
+        items after the ones grouped before (the usual case: questions keep coming) only the new
+        ones are placed; a dismissal (items gone) groups everything again."""
+        items = sorted(self.items(), key=lambda i: (i.at, i.source, i.id))
+        with self._lock:
+            done = self._grouped
+            if done is not None and items == done.items:
+                return list(done.groups)
+            if done is not None and items[: len(done.items)] == done.items:
+                centroids, members = list(done.centroids), [list(m) for m in done.members]
+                fresh = items[len(done.items) :]
+            else:
+                centroids, members, fresh = [], [], items
+            if fresh:
+                vectors = self._embedded([i.question for i in fresh])
+                for item, vector in zip(fresh, vectors, strict=True):
+                    joined = self._best_group(item, vector, centroids, members)
+                    if joined is None:
+                        centroids.append(vector)
+                        members.append([item])
+                        continue
+                    members[joined].append(item)
+                    total = centroids[joined] * (len(members[joined]) - 1) + vector
+                    centroids[joined] = total / np.linalg.norm(total)
+            groups = sorted(
+                (Group(tuple(m)) for m in members), key=lambda g: (-g.count, -g.last_seen.timestamp())
+            )
+            self._grouped = _Grouped(items, centroids, members, tuple(groups))
+            return groups
 
     def _best_group(
         self, item: Item, vector: np.ndarray, centroids: list[np.ndarray], members: list[list[Item]]

@@ -83,7 +83,7 @@ def read_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
         raise DesignationFileError(f"{path.name}: filen är inte UTF-8-kodad.") from None
     except OSError as error:
         raise DesignationFileError(f"Kan inte läsa {path}: {error.strerror or error}") from None
-    rows = _csv_rows(text, path) if fmt == "csv" else _yaml_rows(text, path)
+    rows = parse_csv(text, path.name) if fmt == "csv" else _yaml_rows(text, path)
     for number, record in rows:
         where = f"{path.name}, {row_label(fmt, number)}"
         if unknown := sorted(set(record) - set(FIELDS)):
@@ -108,29 +108,31 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _csv_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
+def parse_csv(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of CSV ``text`` (from the file ``name``) as (line number, record) pairs; raise
+    ``DesignationFileError`` for a missing header or invalid CSV. Values are not checked here."""
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise DesignationFileError(f"{path.name}: filen saknar rubrikrad ({', '.join(FIELDS)}).")
+        raise DesignationFileError(f"{name}: filen saknar rubrikrad ({', '.join(FIELDS)}).")
     # Spreadsheets in Swedish locales write semicolons.
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header = [h.strip() for h in reader.fieldnames or []]
     if missing := [f for f in REQUIRED if f not in header]:
-        raise DesignationFileError(f"{path.name}: rubrikraden saknar {', '.join(missing)}.", 1)
+        raise DesignationFileError(f"{name}: rubrikraden saknar {', '.join(missing)}.", 1)
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
         for record in reader:
             number = reader.line_num
             if None in record:
-                raise DesignationFileError(f"{path.name}, rad {number}: fler värden än kolumner.", number)
+                raise DesignationFileError(f"{name}, rad {number}: fler värden än kolumner.", number)
             if all(not (v or "").strip() for v in record.values()):
                 continue  # a blank line
             rows.append((number, {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}))
     except csv.Error as error:
         raise DesignationFileError(
-            f"{path.name}, rad {reader.line_num}: ogiltig CSV ({error}).", reader.line_num
+            f"{name}, rad {reader.line_num}: ogiltig CSV ({error}).", reader.line_num
         ) from None
     return rows
 

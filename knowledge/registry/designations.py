@@ -35,7 +35,7 @@ from knowledge.registry.designation_files import (
 
 ROLES = ("gsa", "ksa")
 ROLE_LABELS = {"gsa": "GSA", "ksa": "KSA"}
-ACTIONS = ("set", "remove", "import", "verify")
+ACTIONS = ("set", "remove", "import", "verify", "restore")
 MAX_TEXT = 500
 
 
@@ -222,6 +222,13 @@ class DesignationStore:
     ) -> Designation:
         """Remove the area's current ``role`` designation; raise LookupError if there is none,
         DesignationConflict if it is no longer at version ``expected``."""
+        return self.remove_undoable(area_id, role, by, expected)[0]
+
+    def remove_undoable(
+        self, area_id: str, role: str, by: str, expected: int | Unchecked | None = UNCHECKED
+    ) -> tuple[Designation, int]:
+        """As :meth:`remove`, with the id of the removal's audit entry, which
+        :meth:`restore_removed` takes to undo it."""
         self._check_area_role(area_id, role)
         by = _required(by, "Vem som gör ändringen (by)")
         with Session(self.engine) as session, session.begin():
@@ -235,8 +242,45 @@ class DesignationStore:
                 )
             old = _designation(row)
             session.delete(row)
-            session.add(self._audit_row(by, "remove", area_id, role, old, None))
-        return old
+            entry = self._audit_row(by, "remove", area_id, role, old, None)
+            session.add(entry)
+            session.flush()
+            return old, entry.id
+
+    def restore_removed(self, removal: int, by: str) -> Designation:
+        """Undo the removal whose audit entry is ``removal``: the removed designation comes back
+        exactly as it was (every field, who recorded it and when), audited as "restore".
+        LookupError when there is no such removal; DesignationConflict when the area's role has
+        been given another designation since (nothing is overwritten)."""
+        by = _required(by, "Vem som ångrar (by)")
+        with Session(self.engine) as session, session.begin():
+            entry = session.get(DesignationAuditRow, removal)
+            if entry is None or entry.action != "remove" or not entry.old_value:
+                raise LookupError("Det finns ingen sådan borttagning att ångra.")
+            if self._row(session, entry.area_id, entry.role) is not None:
+                raise DesignationConflict(
+                    f"{ROLE_LABELS[entry.role]} har registrerats på nytt sedan borttagningen: "
+                    "den kan inte ångras. Ladda om registret."
+                )
+            record = json.loads(entry.old_value)
+            removed = self.validate(
+                Designation(
+                    area_id=entry.area_id,
+                    role=entry.role,
+                    name=record["name"],
+                    unit=record.get("unit"),
+                    contact=record.get("contact"),
+                    valid_from=parse_date(record.get("valid_from")),
+                    recorded_by=record["recorded_by"],
+                    recorded_at=dt.datetime.fromisoformat(record["recorded_at"]),
+                    note=record.get("note"),
+                    source=record.get("source"),
+                )
+            )
+            self._put(session, removed, by=by, action="restore")
+            session.flush()
+            row = self._row(session, entry.area_id, entry.role)
+            return _designation(row) if row else removed
 
     def verify(
         self, area_id: str, role: str, by: str, expected: int | Unchecked | None = UNCHECKED
@@ -289,7 +333,7 @@ class DesignationStore:
         for number, record in read_records(path):
             where = f"{path.name}, {row_label(fmt, number)}"
             try:
-                designation = self.validate(self._from_record(record, by=by, now=now))
+                designation = self.validate(self.from_record(record, by=by, now=now))
             except ValueError as error:
                 raise DesignationFileError(f"{where}: {error}", number) from None
             pair = (designation.area_id, designation.role)
@@ -303,7 +347,7 @@ class DesignationStore:
             designations.append(designation)
         return self.import_designations(designations, by)
 
-    def _from_record(self, record: dict[str, Any], *, by: str, now: dt.datetime) -> Designation:
+    def from_record(self, record: dict[str, Any], *, by: str, now: dt.datetime) -> Designation:
         area_text = _scalar_text(record.get("area_id")) or ""
         area = self.register.get(area_text) or self.register.lookup(area_text)
         if area is None:
