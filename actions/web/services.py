@@ -15,8 +15,11 @@ from actions.coordinators import ActionAnswerCoordinator, ValidateAreaForm
 from actions.core.coordinators import Coordinators
 from actions.core.curated import CuratedAnswers
 from actions.core.engine import AnsweringCore
+from actions.core.inbox_actions import InboxActions
 from actions.core.inbox_groups import InboxGroups
+from actions.core.inbox_query import InboxSearch
 from actions.core.passages import PassageAnswerer
+from actions.core.question import Question
 from actions.mobile_team import (
     ActionAskCriterion,
     ActionMobileTeamReset,
@@ -42,6 +45,7 @@ from knowledge.feedback import FeedbackStore
 from knowledge.inbox import Inbox
 from knowledge.question_log import QuestionLog
 from knowledge.registry import DesignationStore, Register, get_register
+from knowledge.registry.register_edits import RegisterEdits
 from knowledge.secrets import ServiceSecrets
 from knowledge.settings import Settings
 
@@ -100,6 +104,16 @@ def build_services(settings: Settings, engine: SearchEngine | None = None) -> Se
         session_hours=settings.admin_session_hours,
         lockout=LockoutPolicy(settings.admin_lockout_failures, settings.admin_lockout_minutes),
     )
+    audit = AuditLog(settings.database_url)
+    groups = InboxGroups(
+        question_log,
+        inbox,
+        feedback,
+        Dismissals(settings.database_url),
+        similarity,
+        settings.inbox_group_min_dense,
+        settings.inbox_group_min_lexical,
+    )
     workspace = Workspace(
         accounts=accounts,
         auth=Authenticator(accounts),
@@ -109,17 +123,12 @@ def build_services(settings: Settings, engine: SearchEngine | None = None) -> Se
         register=register,
         inbox=inbox,
         feedback=feedback,
-        audit=AuditLog(settings.database_url),
+        audit=audit,
         questions=question_log,
-        groups=InboxGroups(
-            question_log,
-            inbox,
-            feedback,
-            Dismissals(settings.database_url),
-            similarity,
-            settings.inbox_group_min_dense,
-            settings.inbox_group_min_lexical,
-        ),
+        groups=groups,
+        inbox_search=InboxSearch(groups, inbox, curated, lambda text: core.region_of(Question(text))),
+        inbox_actions=InboxActions(groups, curated_store, audit),
+        register_edits=RegisterEdits(designations, audit),
     )
     return Services(
         settings=settings,

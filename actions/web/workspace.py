@@ -18,7 +18,9 @@ from fastapi import HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from actions.core.curated import CuratedAnswers
+from actions.core.inbox_actions import InboxActions
 from actions.core.inbox_groups import SOURCE_LABELS, Group, InboxGroups
+from actions.core.inbox_query import InboxSearch
 from actions.web.admin_auth import Authenticator
 from knowledge.accounts import AccountStore
 from knowledge.audit import AuditLog
@@ -35,6 +37,7 @@ from knowledge.inbox import Inbox
 from knowledge.question_log import QuestionLog
 from knowledge.registry import Designation, DesignationStore, Register
 from knowledge.registry.designations import DesignationConflict
+from knowledge.registry.register_edits import RegisterEdits
 
 STALE_AFTER = dt.timedelta(days=365)
 AUDIT_FORBIDDEN = "Bara processledare och administratörer kan se granskningsloggen."
@@ -61,6 +64,9 @@ class Workspace:
     audit: AuditLog
     questions: QuestionLog
     groups: InboxGroups
+    inbox_search: InboxSearch  # the inbox page: search, filters, sorting, paging, answered groups
+    inbox_actions: InboxActions  # dismissing a group, adding it to an answer (audited)
+    register_edits: RegisterEdits  # designations: set, verify, remove with undo, CSV import (audited)
 
 
 class _Body(BaseModel):
