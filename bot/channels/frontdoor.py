@@ -19,7 +19,7 @@ reply format it keeps (``POST /webhooks/rest/webhook``):
 - creating the channel installs channels/speedups.py (cheaper custom-action calls) and
   channels/parse_cache.py (a repeated text is not parsed again).
 
-Credentials (written by actions/launcher.py)::
+Credentials (written by actions/processes/launcher.py)::
 
     channels.frontdoor.FrontDoorInput:
       token: ${HOK_RASA_CHANNEL_TOKEN}

@@ -14,7 +14,7 @@ Differences from Rasa's stock ``botframework`` channel (rasa/core/channels/botfr
 - the turn is handled after the webhook has answered, so a slow answer never runs into the Bot
   Connector's time-out; HTTP calls are asynchronous (aiohttp) instead of blocking ``requests``.
 
-Credentials (written by actions/launcher.py when HOK_TEAMS_APP_ID and HOK_TEAMS_APP_PASSWORD are
+Credentials (written by actions/processes/launcher.py when HOK_TEAMS_APP_ID and HOK_TEAMS_APP_PASSWORD are
 set)::
 
     channels.teams.TeamsInput:
