@@ -9,7 +9,8 @@ SOURCE_SECTION = ", avsnittet ”{section}”"
 
 # Curated answers (written by the process lead) that rest on no passage of the sources.
 CURATOR_TITLE = "Svar från processledaren"
-CURATED_BY_LEAD = "Svar från processledaren, {date}."
+CURATOR_DATED = "Svar från processledaren, {date}"  # the source shown for it: no section, no link
+CURATED_BY_LEAD = CURATOR_DATED + "."
 
 ABSTAIN = (
     "Jag hittar inget svar på det i samverkansöverenskommelserna. "
