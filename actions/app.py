@@ -62,7 +62,7 @@ from knowledge.db import Database
 from knowledge.dismissals import Dismissals
 from knowledge.documents import load_documents
 from knowledge.eligibility import CRITERIA
-from knowledge.feedback import FeedbackSource, FeedbackStore, Rating
+from knowledge.feedback import MAX_COMMENT_CHARS, FeedbackSource, FeedbackStore, Rating
 from knowledge.inbox import Inbox
 from knowledge.question_log import QuestionLog
 from knowledge.registry import DesignationStore, get_register
@@ -122,8 +122,9 @@ def _oversized_feedback(feedback: FeedbackIn, limit: int) -> JSONResponse | None
         "sources": [t for s in feedback.sources for t in (s.doc, s.title, s.section)],
     }
     for field, values in texts.items():
-        if any(len(v) > limit for v in values):
-            return swedish_error(413, templates.FEEDBACK_TOO_LONG[field].format(limit=limit))
+        most = min(limit, MAX_COMMENT_CHARS) if field == "comment" else limit
+        if any(len(v) > most for v in values):
+            return swedish_error(413, templates.FEEDBACK_TOO_LONG[field].format(limit=most))
     return None
 
 
