@@ -261,6 +261,7 @@
   let ui = null;
   let busy = false;
   const errorNodes = new WeakMap(); // error entry → its element, to remove it on retry
+  const feedbackBoxes = new WeakMap(); // answer entry → its rating box
 
   function build() {
     const host = el("div", { id: "hok-assistent", lang: "sv", "data-position": position });
@@ -475,6 +476,7 @@
     const content = el("div", { className: "hok-feedback-content" });
     const status = el("p", { className: "hok-thanks", role: "status", "aria-live": "polite", tabindex: "-1" });
     const box = el("div", { className: "hok-feedback" }, [content, status]);
+    feedbackBoxes.set(entry, box);
     fillFeedback(box, entry, "");
     return box;
   }
@@ -696,8 +698,19 @@
     send(text, text);
   }
 
+  /** A thumbs down whose comment box was left empty is sent without a comment once the user moves
+   * on to the next question, so the rating is not lost. */
+  function sendUncommented() {
+    for (const entry of state.entries) {
+      if (!entry.commenting || (entry.comment || "").trim()) continue;
+      const box = feedbackBoxes.get(entry);
+      if (box) rate(entry, "down", box, "");
+    }
+  }
+
   function send(message, shown) {
     if (busy) return;
+    sendUncommented();
     append({ role: "user", text: shown });
     deliver(message, shown);
   }

@@ -540,6 +540,20 @@ def test_a_thumbs_down_can_be_sent_without_a_comment_with_the_keyboard(page, ass
     assert stored.rating == "down" and stored.comment is None
 
 
+def test_a_thumbs_down_left_without_a_comment_is_not_lost_when_the_next_question_is_asked(page, assistant):
+    widget = _demo(page, assistant)
+    widget.open()
+    first = widget.ask(QUESTION)
+    first.get_by_role("button", name="Dåligt svar").click()
+    expect(first.get_by_role("textbox", name=re.compile("^Vad var fel"))).to_be_focused()
+    widget.input.click()
+    widget.ask("Hur följs HÖK upp?")
+    expect(first.get_by_role("status")).to_have_text(re.compile(r"^Tack för ditt svar!"))
+    sender = _sender(page)
+    (stored,) = [f for f in FeedbackStore(assistant.database_url).list(100) if f.conversation == sender]
+    assert (stored.question, stored.rating, stored.comment) == (QUESTION, "down", None)
+
+
 @SIZES
 def test_a_curated_answer_cites_the_process_lead_or_links_each_passage_to_the_viewer(
     browser, assistant, viewport
