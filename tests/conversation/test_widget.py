@@ -603,6 +603,7 @@ def test_a_curated_answer_cites_the_process_lead_or_links_each_passage_to_the_vi
         viewer.wait_for_load_state()
         first = links.first.get_attribute("href") or ""
         expect(viewer.locator("#" + first.rsplit("#", 1)[1])).to_be_visible()
+        assert axe_violations(viewer) == [], "the source viewer"
 
 
 def test_the_register_answer_in_the_widget_names_no_workspace_user(page, assistant):
