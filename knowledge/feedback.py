@@ -20,6 +20,7 @@ from knowledge.db import Base, as_utc, engine_for
 from knowledge.redact import redact_text
 
 MAX_CONVERSATION_CHARS = 128
+MAX_COMMENT_CHARS = 500  # a short comment on a rating, not a letter
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
 
@@ -37,13 +38,13 @@ class FeedbackRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    conversation: Mapped[str] = mapped_column(String(MAX_CONVERSATION_CHARS))
+    conversation: Mapped[str] = mapped_column(String(MAX_CONVERSATION_CHARS), index=True)
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
     sources: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     rating: Mapped[str] = mapped_column(String(8))
-    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    comment: Mapped[str | None] = mapped_column(String(MAX_COMMENT_CHARS), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,11 @@ class FeedbackStore:
         rating: Rating | str,
         comment: str | None = None,
     ) -> Feedback:
-        """Store one rating; ValueError (in Swedish) for an unknown kind or rating."""
+        """Store one rating; ValueError (in Swedish) for an unknown kind or rating, or a comment
+        longer than MAX_COMMENT_CHARS."""
         note = _clean(comment or "")
+        if len(note) > MAX_COMMENT_CHARS:
+            raise ValueError(f"kommentaren är för lång (högst {MAX_COMMENT_CHARS} tecken)")
         row = FeedbackRow(
             created_at=dt.datetime.now(dt.UTC),
             conversation=redact_text(_clean(conversation))[:MAX_CONVERSATION_CHARS],
@@ -99,7 +103,8 @@ class FeedbackStore:
                 for s in sources
             ],
             rating=_choice(Rating, rating, "okänt betyg").value,
-            comment=redact_text(note) if note else None,
+            # A redaction mark may be longer than the number it replaced.
+            comment=redact_text(note)[:MAX_COMMENT_CHARS] if note else None,
         )
         with Session(self.engine) as session, session.begin():
             session.add(row)

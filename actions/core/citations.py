@@ -13,6 +13,9 @@ from knowledge.answer import Answer, SourceRef
 from knowledge.text import fold
 
 VIEWER_PATH = "/kallor"
+# The source of a curated answer that rests on no passage: the process lead, no document, so
+# nothing in the viewer to link to.
+PROCESS_LEAD_DOC = "processledaren"
 
 
 def passage_anchor(chunk_id: str) -> str:
@@ -23,10 +26,13 @@ def document_link(doc: str) -> str:
     return f"{VIEWER_PATH}/{quote(doc)}"
 
 
-def passage_link(doc: str, chunk_id: str, units: Sequence[int]) -> str:
-    """The viewer page of ``doc`` with units ``units`` of passage ``chunk_id`` highlighted."""
-    query = urlencode({"stycke": chunk_id, "meningar": ",".join(str(u) for u in units)})
-    return f"{document_link(doc)}?{query}#{passage_anchor(chunk_id)}"
+def passage_link(doc: str, chunk_id: str, units: Sequence[int] = ()) -> str:
+    """The viewer page of ``doc`` with passage ``chunk_id`` in view and its units ``units``
+    highlighted (none: the passage is marked, no sentence in it)."""
+    fields = {"stycke": chunk_id}
+    if units:
+        fields["meningar"] = ",".join(str(u) for u in units)
+    return f"{document_link(doc)}?{urlencode(fields)}#{passage_anchor(chunk_id)}"
 
 
 class Citations:
@@ -35,22 +41,29 @@ class Citations:
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         self.chunks = chunks
 
-    def link(self, source: SourceRef) -> str:
-        """The viewer link for a source: to the sentences holding its excerpt, else the document."""
+    def link(self, source: SourceRef) -> str | None:
+        """The viewer link for a source: to the sentences holding its excerpt, else to the first
+        passage of its section, else to the document; None for the process lead's own answer,
+        which the viewer has no page for."""
+        if source.doc == PROCESS_LEAD_DOC:
+            return None
+        chunks = [c for c in self.chunks if c.doc_id == source.doc]
         excerpt = fold(source.excerpt).rstrip("….")
         if excerpt:
-            for chunk in self.chunks:
-                if chunk.doc_id != source.doc:
-                    continue
+            for chunk in chunks:
                 units = [
                     u for u, (_, text) in enumerate(chunk_units(chunk)) if _overlaps(excerpt, fold(text))
                 ]
                 if units:
                     return passage_link(source.doc, chunk.id, units)
+        if source.section:
+            for chunk in chunks:
+                if source.section in (chunk.section, *chunk.paragraph_sections):
+                    return passage_link(source.doc, chunk.id)
         return document_link(source.doc)
 
     def linked(self, answer: Answer) -> Answer:
-        """The answer with a viewer link on every source."""
+        """The answer with a viewer link on every source the viewer shows."""
         if all(s.url for s in answer.sources):
             return answer
         sources = tuple(s if s.url else replace(s, url=self.link(s)) for s in answer.sources)

@@ -180,7 +180,7 @@ def _registered(d: Designation, area: Area, role: str) -> str:
         parts.append(templates.REGISTERED_CONTACT.format(contact=d.contact))
     if d.valid_from:
         parts.append(templates.REGISTERED_VALID_FROM.format(date=d.valid_from.isoformat()))
-    parts.append(templates.REGISTERED_BY.format(by=d.recorded_by, date=d.recorded_at.date().isoformat()))
+    parts.append(templates.REGISTERED_ON.format(date=d.recorded_at.date().isoformat()))
     if d.note:
         parts.append(templates.REGISTERED_NOTE.format(note=d.note))
     return " ".join(parts)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actions.core import templates
+from actions.core.citations import PROCESS_LEAD_DOC
 from index.learned import PhrasingMatcher
 from index.similarity import Phrasing, QuestionSimilarity
 from knowledge.answer import Answer, AnswerKind, SourceRef
@@ -30,7 +31,7 @@ from knowledge.curated import Content, CuratedAnswer, CuratedStore
 from knowledge.documents import Document
 from knowledge.text import fold
 
-CURATOR_DOC = "processledaren"  # the source of a curated answer that rests on no passage
+CURATOR_DOC = PROCESS_LEAD_DOC  # the source of a curated answer that rests on no passage
 CURATOR_TITLE = templates.CURATOR_TITLE
 
 
@@ -209,10 +210,12 @@ class CuratedAnswers:
         )
         text = match.content.answer
         if not sources:
+            # The process lead, dated, as the one source: no section, and no viewer page to link to.
             # A draft tried as if published (the workspace's "Prova") would be published today.
             when = f"{match.published_at or dt.datetime.now(dt.UTC):%Y-%m-%d}"
-            sources = (SourceRef(CURATOR_DOC, CURATOR_TITLE, when, ""),)
-            text = f"{text}\n\n" + templates.CURATED_BY_LEAD.format(date=when)
+            title = templates.CURATOR_DATED.format(date=when)
+            sources = (SourceRef(CURATOR_DOC, title, "", ""),)
+            text = f"{text}\n\n{title}."
         else:
             text = f"{text}\n\n" + "\n".join(templates.source_line(s.title, s.section) for s in sources)
         return Answer(AnswerKind.CURATED, text, sources, confidence=round(match.probability, 3))

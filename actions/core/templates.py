@@ -9,7 +9,7 @@ SOURCE_SECTION = ", avsnittet ”{section}”"
 
 # Curated answers (written by the process lead) that rest on no passage of the sources.
 CURATOR_TITLE = "Svar från processledaren"
-CURATED_BY_LEAD = "Svar från processledaren, {date}."
+CURATOR_DATED = "Svar från processledaren, {date}"  # the source shown for it: no section, no link
 
 ABSTAIN = (
     "Jag hittar inget svar på det i samverkansöverenskommelserna. "
@@ -133,7 +133,7 @@ REGISTERED = {
 REGISTERED_UNIT = "Enhet: {unit}."
 REGISTERED_CONTACT = "Kontakt: {contact}."
 REGISTERED_VALID_FROM = "Gäller från {date}."
-REGISTERED_BY = "Registrerat av {by} {date}."
+REGISTERED_ON = "Registrerat {date}."  # never who: staff user names stay in the workspace
 REGISTERED_NOTE = "Anmärkning: {note}."
 RULE_BACKGROUND = "Så gäller enligt överenskommelserna:"
 UNKNOWN_AREA = (

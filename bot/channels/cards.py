@@ -12,6 +12,9 @@ Decisions about text:
   switch to turn that off. Bot text may echo what a user typed, so the characters that start those
   constructs are backslash-escaped (CommonMark escapes, honoured by Teams); everything else, such
   as Swedish punctuation, passes unchanged. HTML is never rendered in cards, so it needs nothing.
+- Links: an http(s) URL in an answer's text becomes a markdown link to itself (the process lead
+  may put links in curated answers); nothing else becomes a link, and sources' titles and
+  excerpts stay literal text.
 - Line breaks: a single newline does not break a line in card markdown, so every line becomes its
   own TextBlock (no extra spacing inside a paragraph, normal spacing between paragraphs).
 """
@@ -20,8 +23,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 HERO_CARD = "application/vnd.microsoft.card.hero"
@@ -44,6 +48,8 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _MARKDOWN_CHARACTERS = re.compile(r"([\\*_\[\]])")
 _LIST_MARKER = re.compile(r"^(\s*)(\d+)([.)]\s)|^(\s*)([-+])(\s)")
+_URL = re.compile(r"\bhttps?://[^\s<>\"'”’]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}”’»"  # punctuation after a URL in a sentence, not part of it
 
 
 def strip_mentions(text: str) -> str:
@@ -65,13 +71,46 @@ def _escape_list_marker(match: re.Match[str]) -> str:
     return f"{match.group(4)}\\{match.group(5)}{match.group(6)}"
 
 
+def url_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where the http(s) URLs in ``text`` start and end, without the punctuation that follows
+    them in a sentence (a closing parenthesis is kept when the URL opened one)."""
+    for match in _URL.finditer(text):
+        start, end = match.span()
+        while end > start and text[end - 1] in _URL_TRAILING:
+            if text[end - 1] == ")" and text[start:end].count("(") >= text[start:end].count(")"):
+                break
+            end -= 1
+        if urlsplit(text[start:end]).hostname:
+            yield start, end
+
+
+def markdown_with_links(line: str) -> str:
+    """One line of answer text for a TextBlock: literal, as :func:`escape_markdown`, except that
+    each http(s) URL is a link to itself."""
+    parts: list[str] = []
+    done = 0
+    for start, end in url_spans(line):
+        parts.append(_escaped(line[done:start], at_line_start=done == 0))
+        url = line[start:end]
+        target = quote(url, safe="/:?#=&%+,;@!$'*~-._")  # parentheses, brackets and spaces encoded
+        parts.append(f"[{_escaped(url, at_line_start=False)}]({target})")
+        done = end
+    parts.append(_escaped(line[done:], at_line_start=done == 0))
+    return "".join(parts)
+
+
+def _escaped(text: str, at_line_start: bool) -> str:
+    return escape_markdown(text) if at_line_start else _MARKDOWN_CHARACTERS.sub(r"\\\1", text)
+
+
 def text_blocks(text: str) -> list[dict[str, Any]]:
     """Wrapping TextBlocks, one per line, so line breaks and paragraphs survive."""
     blocks: list[dict[str, Any]] = []
     for paragraph in _PARAGRAPH_BREAK.split(text.strip()):
         lines = [line for line in paragraph.splitlines() if line.strip()]
         for index, line in enumerate(lines):
-            block: dict[str, Any] = {"type": "TextBlock", "text": escape_markdown(line.strip()), "wrap": True}
+            text_block = markdown_with_links(line.strip())
+            block: dict[str, Any] = {"type": "TextBlock", "text": text_block, "wrap": True}
             if index:
                 block["spacing"] = "None"
             blocks.append(block)

@@ -5,24 +5,35 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
+from knowledge.accounts import AccountStore
+from knowledge.curated import Content, CuratedStore, SourceRef
 from knowledge.feedback import FeedbackStore
+from knowledge.registry import DesignationStore
 from knowledge.settings import PROJECT_ROOT
+from tests.conversation.conftest import answer_of
 from tests.conversation.widget_support import (
     AXE,
     AXE_RUN_JS,
     CONTRAST_JS,
+    LAPTOP,
+    TABLET,
     Gateway,
     HostSite,
     Widget,
+    axe_violations,
     free_port,
     host_page,
+    sign_in,
 )
+from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
 
@@ -119,7 +130,9 @@ def test_feedback_is_stored_with_the_question_answer_and_sources(page, assistant
     widget = _demo(page, assistant)
     widget.open()
     answer = widget.ask(QUESTION)
-    expect(answer.locator(".hok-feedback")).to_have_text("Var svaret till hjälp?👍👎")  # nothing else
+    expect(answer.locator(".hok-feedback")).to_have_text("Var svaret till hjälp?")  # icons, no text
+    # Icons, not emoji (which need a font not every computer has), with the same names.
+    expect(answer.locator(".hok-rate svg")).to_have_count(2)
     answer.get_by_role("button", name="Bra svar").click()
     expect(answer.locator(".hok-thanks")).to_have_text(re.compile(r"^Tack för ditt svar"))
     expect(answer.get_by_role("button", name="Bra svar")).to_have_count(0)
@@ -143,6 +156,7 @@ def test_the_conversation_survives_a_reload_and_a_new_session_starts_afresh(page
     widget.open()
     widget.ask(QUESTION)
     widget.bot_messages.last.get_by_role("button", name="Dåligt svar").click()
+    widget.bot_messages.last.get_by_role("button", name="Skicka utan kommentar").click()
     expect(widget.bot_messages.last.locator(".hok-thanks")).to_be_visible()
     key = page.evaluate("() => Object.keys(sessionStorage).find(k => k.startsWith('hok-assistent:'))")
     sender = page.evaluate(f"() => JSON.parse(sessionStorage.getItem({json.dumps(key)})).sender")
@@ -424,3 +438,242 @@ def _serious_violations(page: Page, axe: Path) -> list[dict]:
     page.evaluate(axe.read_text(encoding="utf-8"))
     violations = page.evaluate(AXE_RUN_JS)
     return [v for v in violations if v["impact"] in {"serious", "critical"}]
+
+
+# Issue 17: the comment after a thumbs down, the curated answer's source, no staff names, the
+# pass-on offer in view, links in answers, and axe-core clean down to moderate findings.
+
+SIZES = pytest.mark.parametrize("viewport", [LAPTOP, TABLET], ids=["laptop", "tablet"])
+PASSWORD = "ett långt testlösenord"
+
+
+@contextmanager
+def _page_at(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+    context = browser.new_context(viewport=viewport, locale="sv-SE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def _sender(page: Page) -> str:
+    return page.evaluate(
+        "() => JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage).find("
+        "k => k.startsWith('hok-assistent:')))).sender"
+    )
+
+
+def _published(assistant, questions: tuple[str, ...], answer: str, sources: tuple[SourceRef, ...]) -> None:
+    """A curated answer, published, and given by the running assistant (it polls what is published)."""
+    store = CuratedStore(assistant.database_url)
+    made = store.create(Content(questions, answer, sources, "all"), by="red.widget")
+    store.publish(made.id, made.version, by="pl.widget")
+    deadline = time.monotonic() + 15
+    while answer_of(assistant.say(questions[0])).get("kind") != "curated":
+        assert time.monotonic() < deadline, "the published answer is not given"
+        time.sleep(0.5)
+
+
+@SIZES
+def test_a_thumbs_down_takes_a_comment_stored_redacted_and_shown_in_the_workspace(
+    browser, assistant, viewport
+):
+    accounts = AccountStore(assistant.database_url)
+    lead = f"pl.{fictitious_id(length=6)}"
+    accounts.add(lead, "processledare", PASSWORD)
+    with _page_at(browser, viewport) as page:
+        widget = _demo(page, assistant)
+        widget.open()
+        answer = widget.ask(QUESTION)
+        answer.get_by_role("button", name="Dåligt svar").click()
+        # The comment is asked for at once, with focus in its labelled text box; nothing is sent yet.
+        comment_box = answer.get_by_role("textbox", name=re.compile("^Vad var fel med svaret"))
+        expect(comment_box).to_be_focused()
+        expect(comment_box).to_have_attribute("maxlength", "500")
+        expect(answer.get_by_text("Skriv inte personnummer", exact=False)).to_be_visible()
+        sender = _sender(page)
+        assert not [f for f in FeedbackStore(assistant.database_url).list(100) if f.conversation == sender]
+        marker = fictitious_id(length=8)
+        page.keyboard.type(f"Fel avsnitt {marker}, det gäller 19850709-9805 i Farsta")
+        answer.get_by_role("button", name="Skicka betyget").click()
+        thanks = answer.get_by_role("status")
+        expect(thanks).to_have_text(re.compile(r"^Tack för ditt svar och din kommentar"))
+        expect(thanks).to_have_attribute("aria-live", "polite")
+        expect(thanks).to_be_focused()  # focus is not lost to the page
+        expect(comment_box).to_have_count(0)
+
+        (stored,) = [f for f in FeedbackStore(assistant.database_url).list(100) if f.conversation == sender]
+        assert stored.rating == "down" and stored.question == QUESTION
+        assert stored.comment == f"Fel avsnitt {marker}, det gäller [personnummer borttaget] i Farsta"
+        with FeedbackStore(assistant.database_url).engine.connect() as connection:
+            raw = connection.exec_driver_sql("select comment from feedback where comment is not null").all()
+        assert not any("9805" in (row[0] or "") for row in raw)
+
+        # The process lead sees it on the ratings page, with the answer it was given on.
+        sign_in(page, assistant.knowledge_url, lead, PASSWORD)
+        page.goto(assistant.knowledge_url + "/admin/betyg")
+        row = page.get_by_role("row").filter(has_text=marker)
+        row.get_by_text(re.compile(r"^Kommentarer")).first.click()
+        expect(row.get_by_text(stored.comment)).to_be_visible()
+        assert axe_violations(page) == []
+
+
+def test_a_thumbs_down_can_be_sent_without_a_comment_with_the_keyboard(page, assistant):
+    widget = _demo(page, assistant)
+    widget.open()
+    answer = widget.ask(QUESTION)
+    answer.get_by_role("button", name="Dåligt svar").focus()
+    page.keyboard.press("Enter")
+    expect(answer.get_by_role("textbox", name=re.compile("^Vad var fel"))).to_be_focused()
+    page.keyboard.press("Tab")  # past the text box: send with a comment, then without
+    page.keyboard.press("Tab")
+    assert widget.focused()["text"] == "Skicka utan kommentar"
+    page.keyboard.press("Enter")
+    expect(answer.get_by_role("status")).to_have_text(re.compile(r"^Tack för ditt svar!"))
+    sender = _sender(page)
+    (stored,) = [f for f in FeedbackStore(assistant.database_url).list(100) if f.conversation == sender]
+    assert stored.rating == "down" and stored.comment is None
+
+
+def test_a_thumbs_down_left_without_a_comment_is_not_lost_when_the_next_question_is_asked(page, assistant):
+    widget = _demo(page, assistant)
+    widget.open()
+    first = widget.ask(QUESTION)
+    first.get_by_role("button", name="Dåligt svar").click()
+    expect(first.get_by_role("textbox", name=re.compile("^Vad var fel"))).to_be_focused()
+    widget.input.click()
+    widget.ask("Hur följs HÖK upp?")
+    expect(first.get_by_role("status")).to_have_text(re.compile(r"^Tack för ditt svar!"))
+    sender = _sender(page)
+    (stored,) = [f for f in FeedbackStore(assistant.database_url).list(100) if f.conversation == sender]
+    assert (stored.question, stored.rating, stored.comment) == (QUESTION, "down", None)
+
+
+@SIZES
+def test_a_curated_answer_cites_the_process_lead_or_links_each_passage_to_the_viewer(
+    browser, assistant, viewport
+):
+    tag = fictitious_id(length=6)
+    own = f"Var bokar jag lokal {tag} för samverkansmöten?"
+    cited = f"Vem följer upp samverkan {tag} i länet?"
+    _published(assistant, (own,), f"Lokal {tag} bokas i bokningssystemet (fiktiv testuppgift).", ())
+    _published(
+        assistant,
+        (cited,),
+        f"Uppföljningen {tag} sker i samrådsgrupperna (fiktiv testuppgift).",
+        (SourceRef("hok-oversikt", "Uppföljning"), SourceRef("hok-oversikt", "Samrådsgrupper")),
+    )
+    with _page_at(browser, viewport) as page:
+        widget = _demo(page, assistant)
+        widget.open()
+        answer = widget.ask(own)
+        expect(answer).to_contain_text(re.compile(r"Svar från processledaren, \d{4}-\d{2}-\d{2}\."))
+        answer.locator("summary").click()
+        expect(answer.locator("summary")).to_have_text("Visa källa")
+        expect(answer.locator(".hok-source-title")).to_have_text(
+            re.compile(r"^Svar från processledaren, \d{4}-\d{2}-\d{2}$")
+        )
+        expect(answer.locator(".hok-source-section")).to_have_count(0)  # a date is no section
+        expect(answer.get_by_role("link")).to_have_count(0)  # nothing to link to
+
+        answer = widget.ask(cited)
+        answer.locator("summary").click()
+        expect(answer.locator("summary")).to_have_text("Visa källor (2)")
+        expect(answer.locator(".hok-source-section")).to_have_text(
+            ["Avsnitt: Uppföljning", "Avsnitt: Samrådsgrupper"]
+        )
+        links = answer.get_by_role("link", name=re.compile(r"^Visa i dokumentet: "))
+        expect(links).to_have_count(2)
+        for i in range(2):
+            href = links.nth(i).get_attribute("href") or ""
+            assert re.search(r"/kallor/hok-oversikt\?stycke=\w+#stycke-\w+$", href), href
+            response = page.request.get(href)
+            assert response.status == 200, (href, response.status)
+            anchor = href.rsplit("#", 1)[1]
+            assert f'id="{anchor}"' in response.text()
+        # The link works in the browser too: the viewer opens in a new tab at the passage.
+        with page.context.expect_page() as opened:
+            links.first.click()
+        viewer = opened.value
+        viewer.wait_for_load_state()
+        first = links.first.get_attribute("href") or ""
+        expect(viewer.locator("#" + first.rsplit("#", 1)[1])).to_be_visible()
+        assert axe_violations(viewer) == [], "the source viewer"
+
+
+def test_the_register_answer_in_the_widget_names_no_workspace_user(page, assistant):
+    user = f"Widgetanvändare {fictitious_id(length=6)} (fiktiv)"
+    DesignationStore(assistant.database_url).set(
+        "osteraker", "ksa", "Testfunktionen Österåker (fiktiv)", by=user
+    )
+    widget = _demo(page, assistant)
+    widget.open()
+    answer = widget.ask("Vem är KSA i Österåker?")
+    expect(answer).to_contain_text("Testfunktionen Österåker (fiktiv)")
+    expect(answer).to_contain_text(re.compile(r"Registrerat \d{4}-\d{2}-\d{2}\."))
+    answer.locator("summary").click()
+    expect(widget.panel).not_to_contain_text("Widgetanvändare")
+    expect(widget.panel).not_to_contain_text("Registrerat av")
+
+
+def test_after_an_abstention_the_pass_on_offer_is_in_view_at_1280_by_900(browser, assistant):
+    with _page_at(browser, {"width": 1280, "height": 900}) as page:
+        widget = _demo(page, assistant)
+        widget.open()
+        widget.ask(QUESTION)  # an answer before, so the log has something to scroll
+        widget.ask(OFF_TOPIC)
+        for name in ("Ja, skicka vidare", "Nej tack"):
+            expect(page.get_by_role("button", name=name)).to_be_in_viewport(ratio=1)
+        expect(widget.user_messages.last).to_have_text(OFF_TOPIC)
+        widget.screenshot("widget-pass-on-900")
+
+
+def test_a_link_in_an_answer_is_clickable_and_nothing_else_is(page, assistant):
+    tag = fictitious_id(length=6)
+    question = f"Var finns mallen {tag} för samverkansavtal?"
+    url = f"https://intranat.example.invalid/mallar/{tag}?typ=avtal"
+    _published(
+        assistant,
+        (question,),
+        f"Mallen finns på {url}. Skriv inte javascript:alert(1) eller www.example.invalid (fiktiv).",
+        (),
+    )
+    page.context.route(
+        "https://intranat.example.invalid/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Mallar</title>"),
+    )
+    widget = _demo(page, assistant)
+    widget.open()
+    answer = widget.ask(question)
+    link = answer.locator(".hok-text").get_by_role("link")
+    expect(link).to_have_count(1)  # the http(s) URL only
+    expect(link).to_have_attribute("href", url)
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(link).to_have_text(f"{url} (öppnas i en ny flik)")  # the full stop after it is text
+    expect(answer.locator(".hok-text").first).to_contain_text("javascript:alert(1) eller www.example.invalid")
+    with page.context.expect_page() as opened:
+        link.click()
+    assert opened.value.url == url
+
+
+@SIZES
+def test_no_moderate_or_worse_accessibility_violations_with_the_widget_closed_and_open(
+    browser, assistant, viewport
+):
+    with _page_at(browser, viewport) as page:
+        widget = _demo(page, assistant)
+        expect(widget.launcher).to_be_visible()
+        assert axe_violations(page) == [], "closed"
+        widget.open()
+        assert axe_violations(page) == [], "open"
+        answer = widget.ask(QUESTION)
+        answer.locator("summary").click()
+        answer.get_by_role("button", name="Dåligt svar").click()  # the comment form on screen
+        widget.ask(OFF_TOPIC)  # the pass-on offer on screen
+        assert axe_violations(page) == [], "answered"

@@ -71,6 +71,45 @@ AXE_RUN_JS = """async () => {
 }"""
 
 
+# Sizes the widget is tested at: a laptop and a tablet held upright.
+LAPTOP = {"width": 1280, "height": 800}
+TABLET = {"width": 820, "height": 1180}
+# The impacts axe-core reports that must not occur on any page.
+BLOCKING_IMPACTS = {"moderate", "serious", "critical"}
+
+
+def axe_violations(page: Page, impacts: set[str] = BLOCKING_IMPACTS) -> list[dict[str, Any]]:
+    """axe-core's violations of WCAG 2.1 A/AA and of its best practices on the page (shadow roots
+    included) of these impacts, once the page has stopped moving."""
+    assert AXE.exists(), f"axe-core is missing ({AXE}): run `npm ci --prefix tests/browser`"
+    page.evaluate(SETTLED_JS)  # a panel fading in has text of too low contrast for a moment
+    # Evaluated by the test driver, not injected as an inline script: the pages' CSP forbids those.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    return [v for v in page.evaluate(AXE_RUN_ALL_JS) if v["impact"] in impacts]
+
+
+def sign_in(page: Page, knowledge_url: str, name: str, password: str) -> None:
+    """Sign in to the workspace as a user of it."""
+    page.goto(f"{knowledge_url}/admin/")
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    page.get_by_label("Användarnamn").fill(name)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
+
+
+# Waits until every finite animation on the page, in its open shadow roots too, has finished.
+SETTLED_JS = """async () => {
+  const shadows = Array.from(document.querySelectorAll("*"), (e) => e.shadowRoot).filter(Boolean);
+  const finite = [document, ...shadows].flatMap((r) => r.getAnimations())
+    .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+  await Promise.all(finite.map((a) => a.finished.catch(() => null)));
+}"""
+
+# As AXE_RUN_JS, with axe's best practices too (landmarks, regions), as a reviewer runs it.
+AXE_RUN_ALL_JS = AXE_RUN_JS.replace('"wcag21aa"]', '"wcag21aa", "best-practice"]')
+
+
 def host_page(origin: str, /, **data: str) -> str:
     """A host page on another site that embeds the widget with one script tag and data-* attributes."""
     attributes = " ".join(f'data-{key}="{value}"' for key, value in data.items())

@@ -4,7 +4,7 @@ import pytest
 
 from knowledge.__main__ import main
 from knowledge.answer import AnswerKind
-from knowledge.feedback import Feedback, FeedbackSource, FeedbackStore, Rating
+from knowledge.feedback import MAX_COMMENT_CHARS, Feedback, FeedbackSource, FeedbackStore, Rating
 
 SOURCE = FeedbackSource("hok-oversikt", "HÖK i korthet", "Uppföljning")
 
@@ -65,6 +65,19 @@ def test_personal_identity_numbers_are_redacted_before_storing(url):
     assert not any(ch.isdigit() for row in rows for text in row for ch in text)
 
 
+def test_a_comment_is_short_and_stays_within_its_limit_once_redacted(url):
+    store = FeedbackStore(url)
+    with pytest.raises(ValueError, match="kommentaren är för lång"):
+        store.add("c1", "fråga", "svar", "passage", [SOURCE], "down", "x" * (MAX_COMMENT_CHARS + 1))
+    assert store.list() == []
+    # Every personal number is replaced by a longer mark: the comment is cut, never a number kept.
+    numbers = " ".join(["19850709-9805"] * 35)
+    item = store.add("c1", "fråga", "svar", "passage", [SOURCE], "down", numbers)
+    assert item.comment is not None and len(item.comment) == MAX_COMMENT_CHARS
+    assert item.comment.startswith("[personnummer borttaget] [personnummer borttaget]")
+    assert not any(ch.isdigit() for ch in item.comment)
+
+
 def test_blank_comments_and_nul_characters_are_dropped(url):
     item = FeedbackStore(url).add(" c1 ", " fr\x00åga ", "svar", "passage", [SOURCE], "up", "  \n ")
     assert (item.conversation, item.question, item.comment) == ("c1", "fråga", None)
@@ -98,3 +111,22 @@ def test_the_command_line_refuses_a_bad_limit_in_swedish(url, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--database-url", url, "feedback", "--limit", "0"])
     assert exit_.value.code == 2 and "ogiltigt värde" in capsys.readouterr().err
+
+
+def test_the_migration_to_short_comments_keeps_every_rating_and_cuts_long_comments(blank_database_url):
+    from sqlalchemy import text
+
+    from knowledge.db import Database, State, engine_for
+
+    url = blank_database_url
+    Database(url).migrate_to("0003")  # before comments were short
+    insert = text(
+        "INSERT INTO feedback (created_at, conversation, question, answer, kind, sources, rating, comment) "
+        "VALUES ('2099-01-01 08:00:00', :conversation, 'fråga', 'svar', 'passage', '[]', 'down', :comment)"
+    )
+    with engine_for(url).begin() as connection:
+        connection.execute(insert, {"conversation": "long", "comment": "y" * 3000})
+        connection.execute(insert, {"conversation": "short", "comment": "Fel avsnitt"})
+    assert Database(url).upgrade().state is State.CURRENT
+    stored = {i.conversation: i.comment for i in FeedbackStore(url).list()}
+    assert stored == {"long": "y" * MAX_COMMENT_CHARS, "short": "Fel avsnitt"}

@@ -83,6 +83,40 @@ def test_markdown_is_escaped_and_swedish_text_is_left_alone(cards):
     assert cards.escape_markdown("Se punkt 2. nedan") == "Se punkt 2. nedan"
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Läs mer på https://www.example.invalid/hok_2021.",
+            r"Läs mer på [https://www.example.invalid/hok\_2021](https://www.example.invalid/hok_2021).",
+        ),
+        (
+            "Se planen (https://example.invalid/plan?a=1&b=2), sidan 3",
+            "Se planen ([https://example.invalid/plan?a=1&b=2]"
+            "(https://example.invalid/plan?a=1&b=2)), sidan 3",
+        ),
+        (
+            "- http://example.invalid/wiki/Fil_(test) och *fet*",
+            r"\- [http://example.invalid/wiki/Fil\_(test)](http://example.invalid/wiki/Fil_%28test%29)"
+            r" och \*fet\*",
+        ),
+        # Nothing but http(s) URLs is a link: no other schemes, no markdown links, no bare hosts.
+        ("javascript:alert(1) ftp://example.invalid www.example.invalid", None),
+        ("[klicka](javascript:alert(1))", r"\[klicka\](javascript:alert(1))"),
+        ("https:// utan värd", None),
+    ],
+)
+def test_http_links_in_answer_text_become_markdown_links_and_nothing_else(cards, line, expected):
+    (block,) = cards.text_blocks(line)
+    assert block["text"] == (cards.escape_markdown(line) if expected is None else expected)
+
+
+def test_links_in_a_sources_title_or_excerpt_stay_text(cards):
+    source = {"doc": "d", "title": "https://example.invalid/a", "excerpt": "Se https://example.invalid/b"}
+    texts = [b["text"] for b in cards.source_blocks(source)]
+    assert texts == ["https://example.invalid/a", "”Se https://example.invalid/b”"]
+
+
 def test_line_breaks_and_paragraphs_become_separate_text_blocks(cards):
     blocks = cards.text_blocks("Rad ett\nRad två\n\n  \nNytt stycke")
     assert [b["text"] for b in blocks] == ["Rad ett", "Rad två", "Nytt stycke"]

@@ -18,7 +18,7 @@ from actions.web.chat import CONVERSATION_ID, is_json, swedish_error, well_forme
 from actions.web.deps import LimitsDep, Reader, SettingsDep, WorkspaceDep
 from actions.web.pages import PageReader, render
 from knowledge.answer import AnswerKind
-from knowledge.feedback import FeedbackSource, Rating
+from knowledge.feedback import MAX_COMMENT_CHARS, FeedbackSource, Rating
 from knowledge.statistics import rated_answers
 
 log = logging.getLogger(__name__)
@@ -69,8 +69,9 @@ def _oversized_feedback(feedback: FeedbackIn, limit: int) -> JSONResponse | None
         "sources": [t for s in feedback.sources for t in (s.doc, s.title, s.section)],
     }
     for field, values in texts.items():
-        if any(len(v) > limit for v in values):
-            return swedish_error(413, templates.FEEDBACK_TOO_LONG[field].format(limit=limit))
+        most = min(limit, MAX_COMMENT_CHARS) if field == "comment" else limit
+        if any(len(v) > most for v in values):
+            return swedish_error(413, templates.FEEDBACK_TOO_LONG[field].format(limit=most))
     return None
 
 

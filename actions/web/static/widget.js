@@ -8,8 +8,9 @@
  * (its origin when served at /widget.js); widget.css is loaded from the server.
  *
  * The widget lives in a shadow root so the host page's styles and ours do not mix. Bot text is
- * always rendered with textContent, never as HTML. The conversation (messages and the sender id)
- * is kept in sessionStorage, so it survives a reload within the browser tab's session.
+ * always rendered with textContent, never as HTML; only http(s) URLs in it become links, built
+ * with DOM calls. The conversation (messages and the sender id) is kept in sessionStorage, so it
+ * survives a reload within the browser tab's session.
  */
 (() => {
   "use strict";
@@ -43,16 +44,25 @@
     section: "Avsnitt: ",
     viewSource: "Visa i dokumentet",
     viewSourceLabel: (title) => `Visa i dokumentet: ${title} (öppnas i en ny flik)`,
+    newTab: " (öppnas i en ny flik)",
+    region: (title) => `${title}, chatt`,
     feedbackQuestion: "Var svaret till hjälp?",
     feedbackUp: "Bra svar",
     feedbackDown: "Dåligt svar",
     feedbackThanks: "Tack för ditt svar! Det hjälper oss att förbättra assistenten.",
     feedbackFailed: "Det gick inte att skicka ditt svar. Försök igen.",
+    commentLabel: "Vad var fel med svaret? Skriv gärna en kort kommentar (valfritt).",
+    commentHint: (limit) =>
+      `Högst ${limit} tecken. Skriv inte personnummer eller andra uppgifter om patienter.`,
+    commentSend: "Skicka betyget",
+    commentSkip: "Skicka utan kommentar",
+    commentThanks: "Tack för ditt svar och din kommentar! Det hjälper oss att förbättra assistenten.",
   };
 
   const DEFAULT_COLOR = "#005a8c";
   const DARK_TEXT = "#1a1a1a";
   const MAX_MESSAGE_CHARS = 2000;
+  const MAX_COMMENT_CHARS = 500; // the service's limit (knowledge/feedback.py)
   const MAX_STORED_ENTRIES = 200;
   const REQUEST_TIMEOUT_MS = 60000;
   // Kinds that answer a question (and so can be rated); "clarify" asks one back.
@@ -192,12 +202,66 @@
   const ICON_CHAT =
     "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
   const ICON_CLOSE = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
+  // Thumbs up and down as icons, not emoji: emoji need a font that not every computer has.
+  const ICON_THUMB_UP =
+    "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6c-.4.4-.6.9-.6 " +
+    "1.4v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z";
+  const ICON_THUMB_DOWN =
+    "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.4 1.1l1.1 1 6.6-6.6c.4-.4.6-.9.6-1.4V5a2 " +
+    "2 0 0 0-2-2H7c-.8 0-1.5.5-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z";
+
+  // http(s) URLs in answer text; the punctuation ending a sentence after one is not part of it.
+  const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'”’]+/gi;
+  const URL_TRAILING = ".,;:!?)]}”’»";
+
+  /** The URL as a link target if it is an http(s) URL with a host, else null. */
+  function httpUrl(text) {
+    try {
+      const url = new URL(text);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.hostname ? url.href : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function count(text, character) {
+    return text.split(character).length - 1;
+  }
+
+  /** Text as text nodes, with each http(s) URL in it as a link that opens in a new tab. */
+  function linkified(text) {
+    const nodes = [];
+    let done = 0;
+    for (const match of text.matchAll(URL_PATTERN)) {
+      const start = match.index;
+      let end = start + match[0].length;
+      while (end > start && URL_TRAILING.includes(text[end - 1])) {
+        const candidate = text.slice(start, end);
+        if (text[end - 1] === ")" && count(candidate, "(") >= count(candidate, ")")) break;
+        end -= 1;
+      }
+      const shown = text.slice(start, end);
+      const href = httpUrl(shown);
+      if (!href) continue;
+      nodes.push(document.createTextNode(text.slice(done, start)));
+      nodes.push(
+        el("a", { className: "hok-link", href, target: "_blank", rel: "noopener noreferrer" }, [
+          document.createTextNode(shown),
+          el("span", { className: "hok-sr", text: TEXT.newTab }),
+        ]),
+      );
+      done = end;
+    }
+    nodes.push(document.createTextNode(text.slice(done)));
+    return nodes;
+  }
 
   // ---- building the widget ------------------------------------------------------------
 
   let ui = null;
   let busy = false;
   const errorNodes = new WeakMap(); // error entry → its element, to remove it on retry
+  const feedbackBoxes = new WeakMap(); // answer entry → its rating box
 
   function build() {
     const host = el("div", { id: "hok-assistent", lang: "sv", "data-position": position });
@@ -245,17 +309,19 @@
       "section",
       { id: "hok-panel", className: "hok-panel", role: "dialog", "aria-labelledby": "hok-title", hidden: true },
       [
-        el("header", { className: "hok-header" }, [heading, close]),
+        el("div", { className: "hok-header" }, [heading, close]),
         el("p", { className: "hok-note", text: TEXT.note }),
         log,
         typing,
         form,
       ],
     );
-    const wrapper = el("div", { className: "hok", lang: "sv", "data-position": position, hidden: true }, [
-      launcher,
-      panel,
-    ]);
+    // A named landmark of its own, so that nothing of the widget is outside one on any page.
+    const wrapper = el(
+      "aside",
+      { className: "hok", lang: "sv", "data-position": position, "aria-label": TEXT.region(title), hidden: true },
+      [launcher, panel],
+    );
 
     // Show nothing until the stylesheet is in (no flash of an unstyled panel); show it anyway if
     // the stylesheet fails, since an unstyled widget still works.
@@ -343,7 +409,7 @@
     }
     if (entry.role === "error") return renderError(entry);
     const node = el("div", { className: "hok-msg hok-bot" }, [el("span", { className: "hok-sr", text: TEXT.bot })]);
-    for (const text of entry.texts) node.append(el("p", { className: "hok-text", text }));
+    for (const text of entry.texts) node.append(el("p", { className: "hok-text" }, linkified(text)));
     if (entry.answer && entry.answer.sources.length) node.append(renderSources(entry.answer.sources));
     if (entry.answer && RATED_KINDS.has(entry.answer.kind)) node.append(renderFeedback(entry));
     const fragment = document.createDocumentFragment();
@@ -360,7 +426,7 @@
       className: "hok-source-link",
       href,
       target: "_blank",
-      rel: "noopener",
+      rel: "noopener noreferrer",
       "aria-label": TEXT.viewSourceLabel(source.title || source.doc),
       text: TEXT.viewSource,
     });
@@ -404,36 +470,99 @@
     );
   }
 
+  /** Thumbs up or down under an answer; after a thumbs down, an optional short comment that is
+   * sent with it. The thanks are read out from a live region that is there from the start. */
   function renderFeedback(entry) {
-    const box = el("div", { className: "hok-feedback" });
+    const content = el("div", { className: "hok-feedback-content" });
+    const status = el("p", { className: "hok-thanks", role: "status", "aria-live": "polite", tabindex: "-1" });
+    const box = el("div", { className: "hok-feedback" }, [content, status]);
+    feedbackBoxes.set(entry, box);
     fillFeedback(box, entry, "");
     return box;
   }
 
+  function uniqueId(prefix) {
+    return `${prefix}-${Math.random().toString(36).slice(2)}`;
+  }
+
   function fillFeedback(box, entry, problem) {
+    const [content, status] = box.children;
     if (entry.feedback) {
-      box.replaceChildren(el("p", { className: "hok-thanks", tabindex: "-1", text: TEXT.feedbackThanks }));
+      content.replaceChildren();
+      status.textContent = entry.commented ? TEXT.commentThanks : TEXT.feedbackThanks;
       return;
     }
-    const questionId = `hok-fb-${Math.random().toString(36).slice(2)}`;
-    const button = (rating, emoji, label) =>
-      el("button", {
-        type: "button",
-        className: "hok-rate",
-        "aria-label": label,
-        title: label,
-        "data-rating": rating,
-        text: emoji,
-        onclick: () => rate(entry, rating, box),
-      });
-    const rating = el("div", { className: "hok-rating", role: "group", "aria-labelledby": questionId }, [
+    status.textContent = "";
+    content.replaceChildren(entry.commenting ? commentForm(entry, box) : ratingButtons(entry, box));
+    if (problem) content.append(el("p", { className: "hok-feedback-error", role: "alert", text: problem }));
+  }
+
+  function ratingButtons(entry, box) {
+    const questionId = uniqueId("hok-fb");
+    const button = (rating, icon, label, onclick) =>
+      el(
+        "button",
+        { type: "button", className: "hok-rate", "aria-label": label, title: label, "data-rating": rating, onclick },
+        [svg(icon)],
+      );
+    return el("div", { className: "hok-rating", role: "group", "aria-labelledby": questionId }, [
       el("span", { id: questionId, className: "hok-feedback-question", text: TEXT.feedbackQuestion }),
-      button("up", "👍", TEXT.feedbackUp),
-      button("down", "👎", TEXT.feedbackDown),
+      button("up", ICON_THUMB_UP, TEXT.feedbackUp, () => rate(entry, "up", box, "")),
+      button("down", ICON_THUMB_DOWN, TEXT.feedbackDown, () => askComment(entry, box)),
     ]);
-    // replaceChildren() would show a null child as the text "null".
-    if (problem) box.replaceChildren(rating, el("p", { className: "hok-feedback-error", role: "alert", text: problem }));
-    else box.replaceChildren(rating);
+  }
+
+  /** A thumbs down: ask for a comment first (focus in its text box); the rating is sent with it. */
+  function askComment(entry, box) {
+    if (box.getAttribute("aria-busy") === "true") return;
+    entry.commenting = true;
+    save();
+    fillFeedback(box, entry, "");
+    const input = box.querySelector("textarea");
+    if (input) input.focus();
+  }
+
+  function commentForm(entry, box) {
+    const id = uniqueId("hok-comment");
+    const input = el("textarea", {
+      id,
+      className: "hok-comment-input",
+      rows: "2",
+      maxlength: String(MAX_COMMENT_CHARS),
+      autocomplete: "off",
+      "aria-describedby": `${id}-hint`,
+    });
+    input.value = entry.comment || "";
+    input.addEventListener("input", () => {
+      entry.comment = input.value; // kept over a reload, like the conversation
+      save();
+    });
+    const send = () => rate(entry, "down", box, input.value);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        send();
+      }
+    });
+    const form = el("form", { className: "hok-comment", novalidate: true }, [
+      el("label", { for: id, className: "hok-comment-label", text: TEXT.commentLabel }),
+      input,
+      el("p", { id: `${id}-hint`, className: "hok-comment-hint", text: TEXT.commentHint(MAX_COMMENT_CHARS) }),
+      el("div", { className: "hok-comment-actions" }, [
+        el("button", { type: "submit", className: "hok-comment-send", text: TEXT.commentSend }),
+        el("button", {
+          type: "button",
+          className: "hok-comment-skip",
+          text: TEXT.commentSkip,
+          onclick: () => rate(entry, "down", box, ""),
+        }),
+      ]),
+    ]);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      send();
+    });
+    return form;
   }
 
   function renderError(entry) {
@@ -463,12 +592,16 @@
   }
 
   /** Scroll to the end, but never past the start of the question being answered: a long answer
-   * is then read from its beginning. */
+   * is then read from its beginning. The answer's buttons (the offer to pass a question on) are
+   * scrolled into view even so: what the answer asks must be seen. */
   function showFromQuestion() {
     const questions = ui.log.querySelectorAll(".hok-user");
     const question = questions[questions.length - 1];
     const end = ui.log.scrollHeight - ui.log.clientHeight;
-    ui.log.scrollTop = question ? Math.min(end, question.offsetTop - 12) : end;
+    let top = question ? Math.min(end, question.offsetTop - 12) : end;
+    const replies = ui.log.querySelector(".hok-replies");
+    if (replies) top = Math.max(top, replies.offsetTop + replies.offsetHeight + 16 - ui.log.clientHeight);
+    ui.log.scrollTop = Math.min(end, top);
   }
 
   function renderAll() {
@@ -565,8 +698,19 @@
     send(text, text);
   }
 
+  /** A thumbs down whose comment box was left empty is sent without a comment once the user moves
+   * on to the next question, so the rating is not lost. */
+  function sendUncommented() {
+    for (const entry of state.entries) {
+      if (!entry.commenting || (entry.comment || "").trim()) continue;
+      const box = feedbackBoxes.get(entry);
+      if (box) rate(entry, "down", box, "");
+    }
+  }
+
   function send(message, shown) {
     if (busy) return;
+    sendUncommented();
     append({ role: "user", text: shown });
     deliver(message, shown);
   }
@@ -610,11 +754,12 @@
     deliver(entry.retry.message, entry.retry.question);
   }
 
-  async function rate(entry, rating, box) {
+  async function rate(entry, rating, box, comment) {
     if (box.getAttribute("aria-busy") === "true") return; // one rating at a time
     box.setAttribute("aria-busy", "true");
     const hadFocus = box.contains(ui.root.activeElement);
     for (const b of box.querySelectorAll("button")) b.setAttribute("aria-disabled", "true");
+    const note = (comment || "").trim();
     let problem = "";
     try {
       const result = await postJson("api/feedback", {
@@ -624,9 +769,13 @@
         kind: entry.answer.kind,
         sources: entry.answer.sources.map(({ doc, title: t, section }) => ({ doc, title: t, section })),
         rating,
+        comment: note || null,
       });
       if (result.ok) {
         entry.feedback = rating;
+        entry.commented = Boolean(note);
+        delete entry.commenting;
+        delete entry.comment;
         save();
       } else {
         problem = detailOf(result.body) || TEXT.feedbackFailed;
@@ -637,7 +786,9 @@
     box.removeAttribute("aria-busy");
     fillFeedback(box, entry, problem);
     if (hadFocus) {
-      const target = box.querySelector(entry.feedback ? ".hok-thanks" : `button[data-rating="${rating}"]`);
+      const target = entry.feedback
+        ? box.querySelector(".hok-thanks")
+        : box.querySelector(entry.commenting ? "textarea" : `button[data-rating="${rating}"]`);
       if (target) target.focus();
     }
   }
