@@ -1,7 +1,6 @@
 """The process lead's workspace: the stores it works on, and what its JSON API (``/api/admin/``)
-and its pages (``/admin/``) share: the diff of an answer against its published version, adding
-an inbox group to an answer, the API's request bodies and the records it returns. The routes are in
-``actions/web/routers/``, one module per resource.
+and its pages (``/admin/``) share: adding an inbox group to an answer, the API's request bodies
+and the records it returns. The routes are in ``actions/web/routers/``, one module per resource.
 
 Errors are Swedish: 401/403 for who, 404 for what, 409 for a conflict (someone changed it first),
 422 for what cannot be stored — nothing is stored then.
@@ -10,7 +9,6 @@ Errors are Swedish: 401/403 for who, 404 for what, 409 for a conflict (someone c
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -125,24 +123,6 @@ def refusal(error: Exception) -> HTTPException:
     if isinstance(error, Conflict | DesignationConflict):
         return HTTPException(409, str(error))
     return HTTPException(422, str(error))
-
-
-def diff_against_published(answer: CuratedAnswer) -> str:
-    """The latest version against the published one, line by line (empty when the same)."""
-    if answer.published is None or not answer.has_unpublished_changes:
-        return ""
-
-    def lines(content: Content) -> list[str]:
-        record = content.to_record()
-        out = [f"fråga: {q}" for q in record["questions"]]
-        out += [f"svar: {line}" for line in content.answer.splitlines()]
-        out += [f"källa: {s['doc']} / {s['section']}" for s in record["sources"]]
-        return [*out, f"region: {content.region}", f"granskas senast: {record['review_by'] or '-'}"]
-
-    diff = difflib.unified_diff(
-        lines(answer.published), lines(answer.content), "publicerad", "utkast", lineterm="", n=1
-    )
-    return "\n".join(diff)
 
 
 def add_group_to_answer(w: Workspace, key: str, answer_id: int, version: int, by: str) -> CuratedAnswer:

@@ -171,8 +171,10 @@ def test_the_diff_shows_what_changed_since_publishing(app_and_tokens):
     client.post(f"{path}/publish", json={"version": 1}, headers=tokens["processledare"])
     client.put(path, json={**DRAFT, "answer": "Nytt fiktivt svar.", "version": 1}, headers=tokens["redaktor"])
     shown = client.get(path, headers=tokens["redaktor"]).json()
-    assert shown["unpublished_changes"] and "-svar: Testfunktionen" in shown["diff"]
-    assert "+svar: Nytt fiktivt svar." in shown["diff"]
+    (row,) = [r for r in shown["diff"]["rows"] if r["field"] == "answer"]
+    assert shown["unpublished_changes"] and row["changed"]
+    assert "Testfunktionen" in "".join(s["text"] for s in row["left"] if s["kind"] == "removed")
+    assert "".join(s["text"] for s in row["right"]) == "Nytt fiktivt svar."
     assert shown["published"]["answer"] == DRAFT["answer"]
 
 

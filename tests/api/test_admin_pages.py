@@ -179,7 +179,7 @@ def test_signing_out_ends_the_session(site):
     sign_in(client, "pl.test")
     csrf = _csrf(client.get("/admin/").text)
     out = client.post("/admin/logout", data={"csrf": csrf})
-    assert out.status_code == 303 and out.headers["location"] == "/admin/login"
+    assert out.status_code == 303 and out.headers["location"] == "/admin/login?utloggad=1"
     client.cookies.clear()
     assert client.get("/admin/").status_code == 303
 

@@ -4,18 +4,21 @@ permission is checked before the body is read."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from actions.core.citations import document_link, passage_anchor
 from actions.core.engine import AnsweringCore
-from actions.core.passages import Considered
 from actions.core.question import Question
+from actions.core.trial import TrialExplanation, explain
 from actions.web.admin_auth import Caller
-from actions.web.deps import CoreDep, Editor, Publisher, Reader, TitlesDep, WorkspaceDep
+from actions.web.deps import CoreDep, Editor, Publisher, Reader, SettingsDep, TitlesDep, WorkspaceDep
 from actions.web.pages import Form, FormEditor, PageEditor, PageReader, allowed, render
 from actions.web.workspace import (
     CONFLICTS_FOUND,
@@ -24,10 +27,11 @@ from actions.web.workspace import (
     PublishIn,
     VersionIn,
     Workspace,
-    diff_against_published,
     refusal,
 )
+from index.models import Chunk
 from knowledge.accounts import Permission
+from knowledge.answer import SourceRef as CitedSource
 from knowledge.curated import (
     REGIONS,
     STATUS_LABELS,
@@ -36,7 +40,9 @@ from knowledge.curated import (
     CuratedError,
     NotFound,
     SourceRef,
+    Version,
 )
+from knowledge.curated_diff import VersionDiff, against_published, between
 from knowledge.registry.designations import parse_date
 
 REGION_LABELS = {"all": "Alla regioner", "stockholm": "Stockholms län", "skane": "Skåne"}
@@ -76,7 +82,7 @@ def get_answer(_: Reader, w: WorkspaceDep, answer_id: int) -> dict[str, Any]:
             {"version": v.number, "by": v.by, "at": v.at.isoformat(), "note": v.note, **v.content.to_record()}
             for v in history
         ],
-        "diff": diff_against_published(answer),
+        "diff": diff_record(against_published(answer)),
     }
 
 
@@ -128,6 +134,58 @@ def archive_answer(who: Publisher, w: WorkspaceDep, answer_id: int, body: Versio
 # The pages.
 
 
+def diff_record(diff: VersionDiff | None) -> dict[str, Any] | None:
+    """Two versions side by side for the API: each field's older and newer side as segments
+    (``equal``, ``removed``, ``added``); None when nothing unpublished differs."""
+    if diff is None:
+        return None
+    return {
+        "left": diff.left_title,
+        "right": diff.right_title,
+        "rows": [
+            {
+                "field": row.field,
+                "label": row.label,
+                "changed": row.changed,
+                "left": [{"kind": s.kind.value, "text": s.text} for s in row.left],
+                "right": [{"kind": s.kind.value, "text": s.text} for s in row.right],
+            }
+            for row in diff.rows
+        ],
+    }
+
+
+def section_link(chunks: Sequence[Chunk], doc: str, section: str) -> str:
+    """The source viewer at the first passage of ``doc``'s ``section`` (a curated answer's source
+    names a section, not an excerpt); the document's page when no passage has that section."""
+    for chunk in chunks:
+        if chunk.doc_id == doc and section and section in (chunk.section, *chunk.paragraph_sections):
+            return f"{document_link(doc)}?{urlencode({'stycke': chunk.id})}#{passage_anchor(chunk.id)}"
+    return document_link(doc)
+
+
+def versions_to_compare(
+    history: Sequence[Version], older: int | None, newer: int | None
+) -> VersionDiff | None:
+    """Two versions of the history side by side (the lower number on the left); None unless both
+    are in the history and differ."""
+    by_number = {v.number: v for v in history}
+    if older is None or newer is None or older == newer or older not in by_number or newer not in by_number:
+        return None
+    first, second = sorted((older, newer))
+    return between(by_number[first], by_number[second])
+
+
+@dataclass(frozen=True)
+class Trial:
+    """ "Prova": what the bot answers a question now, and with this answer's latest version
+    published (None: the draft would not answer it, the bot answers as now)."""
+
+    question: str
+    now: TrialExplanation
+    with_draft: TrialExplanation | None
+
+
 @dataclass(frozen=True)
 class AnswerEditor:
     """The editing page of one curated answer (or a new one), with what the bot answers."""
@@ -135,11 +193,12 @@ class AnswerEditor:
     workspace: Workspace
     core: AnsweringCore
     titles: Mapping[str, str]
+    answer_threshold: float
 
     def page(
         self, request: Request, caller: Caller, *, answer_id: int | None, content: Content | None,
         status: int = 200, message: str = "", error: str = "", search: str = "", check: Any = None,
-        trial: dict[str, Any] | None = None,
+        trial: Trial | None = None, compare: tuple[int | None, int | None] = (None, None),
     ) -> HTMLResponse:  # fmt: skip
         w = self.workspace
         current = w.curated.get(answer_id) if answer_id is not None else None
@@ -150,39 +209,63 @@ class AnswerEditor:
             hits = [{"doc": h.chunk.doc_id, "title": h.chunk.title, "section": h.chunk.section,
                      "text": h.chunk.text[:300]} for h in result.hits]  # fmt: skip
         chosen = {f"{s.doc}|{s.section}" for s in content.sources} if content else set()
+        history = w.curated.history(answer_id) if answer_id is not None else []
+        diff = versions_to_compare(history, *compare) or (against_published(current) if current else None)
+        chunks = self.core.citations.chunks
         return render(
             "svar_redigera.html", request, caller, status,
             answer=current, content=content, chosen=chosen, hits=hits, search=search,
-            history=w.curated.history(answer_id) if answer_id is not None else [],
-            diff=diff_against_published(current) if current else "", labels=STATUS_LABELS, regions=REGIONS,
+            history=history, diff=diff, compare=compare, labels=STATUS_LABELS, regions=REGIONS,
             region_labels=REGION_LABELS, message=message, error=error, check=check, trial=trial,
-            titles=self.titles,
+            titles=self.titles, source_link=lambda doc, section: section_link(chunks, doc, section),
         )  # fmt: skip
 
-    def trial(self, question: str, answer_id: int | None, draft: Content | None) -> dict[str, Any]:
-        """What the bot answers now, and what it would answer with the draft published."""
+    def trial(self, question: str, answer_id: int | None, draft: Content | None) -> Trial:
+        """What the bot answers now, and what it would answer with the draft published, each
+        explained in plain Swedish (:func:`actions.core.trial.explain`)."""
         core = self.core
         question = question.strip()[:500]
-        considered = core.consider(Question(question))
-        now = considered.answer if isinstance(considered, Considered) else considered
-        signals = asdict(considered.signals) if isinstance(considered, Considered) else {}
-        published_match = core.curated.match(question) if core.curated else None
-        if published_match is not None:
-            signals = {"dense": round(published_match.dense, 3), "lexical": round(published_match.lexical, 3),
-                       "phrasing": published_match.phrasing}  # fmt: skip
+        asked = Question(question)
+        considered = core.consider(asked)
+        curated = core.curated
+        match = curated.match(question, core.region_of(asked)) if curated is not None else None
+        threshold = curated.matcher().threshold if curated is not None else None
+        now = explain(
+            question, considered, self.answer_threshold, match=match, match_threshold=threshold,
+            answer_date=self._published_at, link=self._link,
+        )  # fmt: skip
         with_draft = None
-        if draft is not None and core.curated is not None:
-            others = [c for c in core.curated.candidates() if c.answer_id != answer_id]
-            mine = core.curated.candidate(answer_id or 0, draft)
-            match = core.curated.best(question, [*others, mine])
-            if match is not None and match.answer_id == (answer_id or 0):
-                with_draft = {"text": core.curated.answer(match).text, "dense": round(match.dense, 3),
-                              "lexical": round(match.lexical, 3), "phrasing": match.phrasing}  # fmt: skip
-        return {"question": question, "now": now, "signals": signals, "with_draft": with_draft}
+        if draft is not None and curated is not None:
+            others = [c for c in curated.candidates() if c.answer_id != answer_id]
+            mine = curated.candidate(answer_id or 0, draft)
+            best = curated.best(question, [*others, mine], core.region_of(asked))
+            if best is not None and best.answer_id == (answer_id or 0):
+                with_draft = explain(
+                    question, curated.answer(best), self.answer_threshold, match=best,
+                    match_threshold=threshold, link=self._link,
+                )  # fmt: skip
+        return Trial(question, _unique_sources(now), with_draft and _unique_sources(with_draft))
+
+    def _link(self, source: CitedSource) -> str:
+        """A cited passage's viewer link by its excerpt; a curated answer's source by its section."""
+        if source.excerpt:
+            return self.core.citations.link(source)
+        return section_link(self.core.citations.chunks, source.doc, source.section)
+
+    def _published_at(self, answer_id: int) -> dt.datetime | None:
+        try:
+            return self.workspace.curated.get(answer_id).published_at
+        except NotFound:
+            return None
 
 
-def answer_editor(w: WorkspaceDep, core: CoreDep, titles: TitlesDep) -> AnswerEditor:
-    return AnswerEditor(w, core, titles)
+def _unique_sources(trial: TrialExplanation) -> TrialExplanation:
+    """The explanation with each source listed once (an answer may cite one passage twice)."""
+    return replace(trial, sources=tuple(dict.fromkeys(trial.sources)))
+
+
+def answer_editor(w: WorkspaceDep, core: CoreDep, titles: TitlesDep, settings: SettingsDep) -> AnswerEditor:
+    return AnswerEditor(w, core, titles, settings.answer_threshold)
 
 
 EditorPage = Annotated[AnswerEditor, Depends(answer_editor)]
@@ -217,16 +300,24 @@ async def new_answer_page(
     return editor.page(request, caller, answer_id=None, content=content)
 
 
+def _version(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
 @pages.get("/svar/{answer_id}")
 async def answer_page(
-    request: Request, caller: PageReader, w: WorkspaceDep, editor: EditorPage, answer_id: int, fraga: str = ""
-) -> Response:
+    request: Request, caller: PageReader, w: WorkspaceDep, editor: EditorPage, answer_id: int,
+    fraga: str = "", fran: str = "", till: str = "",
+) -> Response:  # fmt: skip
+    """The answer's page; ``fraga`` tried in "Prova", versions ``fran`` and ``till`` compared
+    (else the latest version against the published one)."""
     try:
         current = w.curated.get(answer_id)
     except NotFound as error:
         return render("fel.html", request, caller, 404, message=str(error))
     trial = editor.trial(fraga, answer_id, current.content) if fraga.strip() else None
-    return editor.page(request, caller, answer_id=answer_id, content=None, trial=trial)
+    compare = (_version(fran), _version(till))
+    return editor.page(request, caller, answer_id=answer_id, content=None, trial=trial, compare=compare)
 
 
 @pages.post("/svar")

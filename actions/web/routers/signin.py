@@ -19,6 +19,7 @@ from knowledge.accounts import SignInRefused
 
 LOGIN_CSRF_COOKIE = "hok_login_csrf"
 LOGIN_CSRF_MISSING = "Inloggningen saknar en giltig säkerhetskod. Ladda om inloggningssidan och försök igen."
+SIGNED_OUT = "Du är utloggad."
 
 pages = APIRouter()
 
@@ -29,9 +30,15 @@ def _local(target: str) -> str:
 
 
 @pages.get("/login")
-async def login_page(request: Request, settings: SettingsDep, till: str = "/admin/") -> Response:
+async def login_page(
+    request: Request, settings: SettingsDep, till: str = "/admin/", utloggad: str = ""
+) -> Response:
+    """The sign-in form; after signing out (``utloggad=1``) it says so."""
     token = secrets.token_urlsafe(24)
-    response = render("login.html", request, None, login_csrf=token, target=_local(till), error="")
+    notice = SIGNED_OUT if utloggad == "1" else ""
+    response = render(
+        "login.html", request, None, login_csrf=token, target=_local(till), error="", notice=notice
+    )
     response.set_cookie(
         LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request, settings),
         path="/admin/login", max_age=3600,
@@ -50,7 +57,9 @@ async def login(request: Request, settings: SettingsDep, w: WorkspaceDep, form: 
         session = w.accounts.sign_in(name, str(form.get("password", "")))
     except SignInRefused as error:
         w.audit.record(name or "?", "sign_in.failed", f"user:{name}")
-        return render("login.html", request, None, 401, login_csrf=expected, target=target, error=str(error))
+        return render(
+            "login.html", request, None, 401, login_csrf=expected, target=target, error=str(error), notice=""
+        )
     w.audit.record(session.user.name, "sign_in", f"user:{session.user.name}")
     response = RedirectResponse(target, status_code=303)
     max_age = int((session.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
@@ -65,6 +74,6 @@ async def logout(caller: FormReader, w: WorkspaceDep) -> Response:
     if caller.session is not None:
         w.accounts.sign_out(caller.session.session_id)
     w.audit.record(caller.name, "sign_out", f"user:{caller.name}")
-    response = RedirectResponse("/admin/login", status_code=303)
+    response = RedirectResponse("/admin/login?utloggad=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
