@@ -149,13 +149,16 @@ def through_the_page(settings: Settings, engine: SearchEngine, url: str, runs: i
             assert response.status_code == 200, response.text[:200]
             return (time.perf_counter() - began) * 1000, response.text
 
+        began = time.perf_counter()  # the grouping warmed at start (the app's lifespan), waited for
+        client.app.state.services.workspace.inbox_search.summaries()  # type: ignore[attr-defined]
+        print(f"{'warm-up still running after sign-in':<40} {(time.perf_counter() - began) * 1000:8.1f} ms")
         cold, _ = get({})
-        print(f"{'first page after start':<40} {cold:8.1f} ms")
+        print(f"{'first page after the warm-up':<40} {cold:8.1f} ms")
         cases = {
             "first page": {},
             f"search '{SEARCHED}'": {"sok": SEARCHED},
             "filter vidareskickad + skane": {"kalla": "vidareskickad", "region": "skane"},
-            "newest first, page 3": {"sortering": "nyast", "sida": "3"},
+            "newest first, page 2": {"sortering": "nyast", "sida": "2"},
             "besvarade": {"vy": "besvarade"},
         }
         for label, params in cases.items():
