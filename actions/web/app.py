@@ -46,6 +46,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     services.engine.ensure_index(rebuild=True)
     services.engine.warm_up()
+    # The inbox's grouping (seconds on a real year, once per process), in the background: not on a first page.
+    asyncio.get_running_loop().run_in_executor(None, services.workspace.inbox_search.summaries)
     async with httpx.AsyncClient(base_url=settings.rasa_url, timeout=settings.rasa_timeout_seconds) as client:
         app.state.rasa = client
         yield
