@@ -25,7 +25,6 @@ from knowledge.audit import AuditLog
 from knowledge.curated import (
     Conflict,
     Content,
-    CuratedAnswer,
     CuratedStore,
     NotFound,
     SourceRef,
@@ -41,7 +40,6 @@ STALE_AFTER = dt.timedelta(days=365)
 AUDIT_FORBIDDEN = "Bara processledare och administratörer kan se granskningsloggen."
 UNKNOWN_AREA = "Okänt område {area!r}: det finns inte i registret över områden."
 UNKNOWN_ROLE = "Okänd roll {role!r}: välj gsa eller ksa."
-GROUP_GONE = "Gruppen finns inte längre (den kan redan vara hanterad). Ladda om inkorgen."
 CONFLICTS_FOUND = (
     "Kontrollen hittade konflikter: publicera ändå med accept_conflicts, eller ändra formuleringarna."
 )
@@ -123,20 +121,6 @@ def refusal(error: Exception) -> HTTPException:
     if isinstance(error, Conflict | DesignationConflict):
         return HTTPException(409, str(error))
     return HTTPException(422, str(error))
-
-
-def add_group_to_answer(w: Workspace, key: str, answer_id: int, version: int, by: str) -> CuratedAnswer:
-    """The group's wordings added to a curated answer's phrasings (a new version); the group is
-    then done. LookupError when the group or the answer is gone, Conflict for a stale version."""
-    found = w.groups.group(key)
-    if found is None:
-        raise LookupError(GROUP_GONE)
-    content = w.curated.get(answer_id).content
-    questions = (*content.questions, *found.phrasings)
-    changed = Content(questions, content.answer, content.sources, content.region, content.review_by)
-    updated = w.curated.update(answer_id, version, changed, by=by)
-    w.groups.dismiss(key, f"Lagt till som formulering i svar {answer_id}", by=by)
-    return updated
 
 
 def group_record(group: Group) -> dict[str, Any]:

@@ -8,12 +8,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from actions.core.citations import document_link, passage_anchor
+from actions.core.citations import Citations, document_link
 from actions.core.engine import AnsweringCore
 from actions.core.question import Question
 from actions.core.trial import TrialExplanation, explain
@@ -29,7 +28,6 @@ from actions.web.workspace import (
     Workspace,
     refusal,
 )
-from index.models import Chunk
 from knowledge.accounts import Permission
 from knowledge.answer import SourceRef as CitedSource
 from knowledge.curated import (
@@ -155,13 +153,10 @@ def diff_record(diff: VersionDiff | None) -> dict[str, Any] | None:
     }
 
 
-def section_link(chunks: Sequence[Chunk], doc: str, section: str) -> str:
+def section_link(citations: Citations, doc: str, section: str) -> str:
     """The source viewer at the first passage of ``doc``'s ``section`` (a curated answer's source
     names a section, not an excerpt); the document's page when no passage has that section."""
-    for chunk in chunks:
-        if chunk.doc_id == doc and section and section in (chunk.section, *chunk.paragraph_sections):
-            return f"{document_link(doc)}?{urlencode({'stycke': chunk.id})}#{passage_anchor(chunk.id)}"
-    return document_link(doc)
+    return citations.link(CitedSource(doc, "", section, "")) or document_link(doc)
 
 
 def versions_to_compare(
@@ -211,13 +206,13 @@ class AnswerEditor:
         chosen = {f"{s.doc}|{s.section}" for s in content.sources} if content else set()
         history = w.curated.history(answer_id) if answer_id is not None else []
         diff = versions_to_compare(history, *compare) or (against_published(current) if current else None)
-        chunks = self.core.citations.chunks
+        citations = self.core.citations
         return render(
             "svar_redigera.html", request, caller, status,
             answer=current, content=content, chosen=chosen, hits=hits, search=search,
             history=history, diff=diff, compare=compare, labels=STATUS_LABELS, regions=REGIONS,
             region_labels=REGION_LABELS, message=message, error=error, check=check, trial=trial,
-            titles=self.titles, source_link=lambda doc, section: section_link(chunks, doc, section),
+            titles=self.titles, source_link=lambda doc, section: section_link(citations, doc, section),
         )  # fmt: skip
 
     def trial(self, question: str, answer_id: int | None, draft: Content | None) -> Trial:
@@ -248,9 +243,7 @@ class AnswerEditor:
 
     def _link(self, source: CitedSource) -> str:
         """A cited passage's viewer link by its excerpt; a curated answer's source by its section."""
-        if source.excerpt:
-            return self.core.citations.link(source)
-        return section_link(self.core.citations.chunks, source.doc, source.section)
+        return self.core.citations.link(source) or document_link(source.doc)
 
     def _published_at(self, answer_id: int) -> dt.datetime | None:
         try:
