@@ -15,7 +15,8 @@ NOT_ANSWERED = frozenset({"abstain"})
 FLAG_AFTER_DOWN = 2  # this many 👎, and more 👎 than 👍, flag an answer for review
 # What the overview's "Behöver granskas" counts, said next to the figure.
 REVIEW_EXPLANATION = (
-    f"Svar som fått minst {FLAG_AFTER_DOWN} 👎 och fler 👎 än 👍 (samma svarstext räknas som ett svar)."
+    f"Svar som fått minst {FLAG_AFTER_DOWN} dåliga betyg och fler dåliga än bra"
+    " (samma svarstext räknas som ett svar)."
 )
 
 

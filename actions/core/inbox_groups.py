@@ -21,7 +21,7 @@ from knowledge.question_log import QuestionLog
 from knowledge.redact import unredactable_id
 from knowledge.text import fold
 
-SOURCE_LABELS = {"abstained": "inget svar", "passed_on": "skickad vidare", "thumbs_down": "👎"}
+SOURCE_LABELS = {"abstained": "inget svar", "passed_on": "skickad vidare", "thumbs_down": "dåligt betyg"}
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,12 @@ from knowledge.text import fold
 
 # The source filter's values (the page's Swedish words) and the items they keep.
 SOURCE_FILTERS = {"ej_besvarad": "abstained", "vidareskickad": "passed_on", "tumme_ned": "thumbs_down"}
-SOURCE_FILTER_LABELS = {"ej_besvarad": "Ej besvarad", "vidareskickad": "Vidareskickad", "tumme_ned": "👎"}
-SOURCE_LABELS = {"abstained": "ej besvarad", "passed_on": "vidareskickad", "thumbs_down": "👎"}
+SOURCE_FILTER_LABELS = {
+    "ej_besvarad": "Ej besvarad",
+    "vidareskickad": "Vidareskickad",
+    "tumme_ned": "Dåligt betyg",
+}
+SOURCE_LABELS = {"abstained": "ej besvarad", "passed_on": "vidareskickad", "thumbs_down": "dåligt betyg"}
 SORTS = {"storst": "Största först", "nyast": "Nyaste först"}
 VIEWS = {"oppna": "Öppna", "besvarade": "Besvarade"}
 REGION_LABELS = {"stockholm": "Stockholms län", "skane": "Skåne"}

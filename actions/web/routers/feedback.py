@@ -19,7 +19,7 @@ from actions.web.deps import LimitsDep, Reader, SettingsDep, WorkspaceDep
 from actions.web.pages import PageReader, render
 from knowledge.answer import AnswerKind
 from knowledge.feedback import MAX_COMMENT_CHARS, FeedbackSource, Rating
-from knowledge.statistics import rated_answers
+from knowledge.statistics import REVIEW_EXPLANATION, rated_answers
 
 log = logging.getLogger(__name__)
 MAX_FEEDBACK_SOURCES = 20
@@ -131,4 +131,10 @@ def feedback(
 
 @pages.get("/betyg")
 async def ratings_page(request: Request, caller: PageReader, w: WorkspaceDep) -> Response:
-    return render("betyg.html", request, caller, rated=rated_answers(w.feedback.list(5000)))
+    return render(
+        "betyg.html",
+        request,
+        caller,
+        rated=rated_answers(w.feedback.list(5000)),
+        review_explanation=REVIEW_EXPLANATION,
+    )
