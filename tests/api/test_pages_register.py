@@ -108,6 +108,9 @@ def test_the_register_is_searched_filtered_and_paged_keeping_the_filters(site):
     paged = client.get("/admin/register?saknar_ksa=1").text
     assert 'href="/admin/register?saknar_ksa=1&amp;sida=2"' in paged
     assert re.search(r'name="saknar_ksa" value="1" checked', paged)
+    # A link to one area (as the audit log's) opens the page it is on.
+    chosen = client.get("/admin/register?omrade=ystad").text
+    assert "sida 2 av 2" in chosen and 'id="omrade-ystad" class="selected"' in chosen
     # The edit links carry the listing back.
     assert "tillbaka=saknar_ksa%3D1" in paged
 

@@ -41,7 +41,7 @@ from knowledge.registry.register_edits import (
     LineStatus,
     removal_question,
 )
-from knowledge.registry.register_view import FILTER_LABELS, RegisterQuery, register_page
+from knowledge.registry.register_view import FILTER_LABELS, MAX_PAGE_SIZE, RegisterQuery, register_page
 
 MAX_IMPORT_BYTES = 1_000_000
 PAGE_SIZE = 50
@@ -204,15 +204,24 @@ def register_view(
     message: str = "",
     selected: str = "",
     removed: dict[str, Any] | None = None,
+    find_page: bool = False,
 ) -> HTMLResponse:
+    """The listing; with ``find_page``, on the page where the ``selected`` area is."""
     if listing.region and listing.region not in REGION_LABELS:
         error, status = error or f"Okänd region {listing.region!r}: visar alla regioner.", 422
         listing = replace(listing, region="")
-    view = register_page(w.register, w.designations.list(), listing.query(), dt.datetime.now(dt.UTC))
+    designations, now = w.designations.list(), dt.datetime.now(dt.UTC)
+    selected_area = w.register.get(selected) if selected else None
+    if selected_area is not None and find_page:  # the page the chosen area is on, if it matches
+        everything = register_page(
+            w.register, designations, replace(listing.query(), page=1, page_size=MAX_PAGE_SIZE), now
+        )
+        found = [i for i, row in enumerate(everything.rows) if row.area.id == selected_area.id]
+        listing = replace(listing, page=found[0] // PAGE_SIZE + 1) if found else listing
+    view = register_page(w.register, designations, listing.query(), now)
     if view.rows == () and listing.page > 1 and view.total:  # past the last page: show the last
         listing = replace(listing, page=view.pages)
-        view = register_page(w.register, w.designations.list(), listing.query(), dt.datetime.now(dt.UTC))
-    selected_area = w.register.get(selected) if selected else None
+        view = register_page(w.register, designations, listing.query(), now)
     history = w.designations.history(selected_area.id) if selected_area else []
     return render(
         "register.html", request, caller, status, view=view, listing=listing, regions=REGION_LABELS,
@@ -247,7 +256,10 @@ async def register_listing(request: Request, caller: PageReader, w: WorkspaceDep
     if imported.isdigit():
         message = f"Importen är klar: {int(imported)} uppgifter ändrades."
     removed = removed_entry(w, selected, params.get("borttagen", "")) if selected else None
-    return register_view(request, caller, w, listing, message=message, selected=selected, removed=removed)
+    find_page = "sida" not in params
+    return register_view(
+        request, caller, w, listing, message=message, selected=selected, removed=removed, find_page=find_page
+    )
 
 
 def area_or_none(w: Workspace, area_id: str, role: str) -> Area | None:
