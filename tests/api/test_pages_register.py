@@ -201,6 +201,9 @@ def test_a_removal_is_asked_first_and_angra_restores_it_exactly(site):
     )
     assert again.status_code == 409 and "kan inte ångras" in again.text
 
+    history = client.get("/admin/register/farsta/gsa").text
+    assert "pl.test, tog bort" in history and "pl.test, återställde" in history  # in Swedish
+
     audit = AuditLog(url)
     assert [e.action for e in audit.list(action="designation.remove")] == ["designation.remove"]
     assert [e.action for e in audit.list(action="designation.restore")] == ["designation.restore"]

@@ -51,6 +51,13 @@ DONE = {
     "verifierad": "Verifierat: {role} för {area} stämmer fortfarande.",
     "aterstalld": "Återställt: {role} för {area} är tillbaka som den var.",
 }
+HISTORY_ACTIONS = {
+    "set": "registrerade",
+    "remove": "tog bort",
+    "import": "importerade",
+    "verify": "verifierade",
+    "restore": "återställde",
+}
 KEPT = "Det du skrev finns kvar i formuläret: jämför med det som gäller nu och spara igen."
 NO_FILE = "Importen saknar sin fil: välj filen och förhandsgranska igen."
 NO_REMOVAL = "Det finns ingen sådan borttagning att ångra."
@@ -226,7 +233,7 @@ def register_view(
     return render(
         "register.html", request, caller, status, view=view, listing=listing, regions=REGION_LABELS,
         filters=FILTER_LABELS, roles=ROLE_LABELS, error=error, message=message,
-        selected=selected_area, history=history, removed=removed,
+        selected=selected_area, history=history, removed=removed, done=HISTORY_ACTIONS,
     )  # fmt: skip
 
 
@@ -290,7 +297,7 @@ def edit_view(
         "register_redigera.html", request, caller, status, area=area, role=role,
         role_name=ROLE_LABELS[role], current=current, values=values, listing=listing,
         region_label=REGION_LABELS.get(area.region, area.region), labels=SHOWN_FIELDS,
-        history=history, error=error,
+        history=history, done=HISTORY_ACTIONS, error=error,
     )  # fmt: skip
 
 
