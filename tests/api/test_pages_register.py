@@ -144,6 +144,8 @@ def test_one_role_is_edited_and_a_conflict_keeps_what_was_written(site):
     assert hidden(stale.text, "name") == "Mitt nya namn (fiktivt)"  # nothing lost
     assert "Någon annans (fiktivt)" in stale.text  # what holds now, to compare
     assert DesignationStore(url).get("farsta", "ksa").name == "Någon annans (fiktivt)"
+    huge = client.post("/admin/register/farsta/ksa", data={"csrf": csrf, "version": str(2**70), "name": "X"})
+    assert huge.status_code == 409  # matches no version
     again = client.post(
         "/admin/register/farsta/ksa",
         data={"csrf": csrf, "version": hidden(stale.text, "version"), "name": "Mitt nya namn (fiktivt)"},
@@ -332,5 +334,8 @@ def test_the_api_removes_through_the_audited_edits_and_undoes(site):
     assert restored.status_code == 200 and restored.json()["unit"] == "Enhet"
     assert client.post(f"/api/admin/designations/undo/{undo}", headers=headers).status_code == 409
     assert client.post("/api/admin/designations/undo/99999", headers=headers).status_code == 404
+    assert client.post(f"/api/admin/designations/undo/{2**70}", headers=headers).status_code == 422
+    page = client.post("/admin/register/angra", data={"csrf": csrf, "borttagning": str(2**70)})
+    assert page.status_code == 422 and "ingen sådan borttagning" in page.text
     actions = Counter(e.action for e in AuditLog(url).list())
     assert actions["designation.set"] == actions["designation.remove"] == actions["designation.restore"] == 1

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from actions.web.admin_auth import Caller
@@ -45,6 +46,7 @@ from knowledge.registry.register_view import FILTER_LABELS, MAX_PAGE_SIZE, Regis
 
 MAX_IMPORT_BYTES = 1_000_000
 PAGE_SIZE = 50
+MAX_ID = 2**31 - 1  # an audit entry's id (larger ones do not fit the database's integer)
 FIELDS = ("name", "unit", "contact", "valid_from", "note", "source")
 DONE = {
     "sparad": "Sparat: {role} för {area}.",
@@ -126,7 +128,9 @@ def remove_designation(
 
 
 @api.post("/designations/undo/{undo_id}", summary="Ångra en borttagning: uppgiften tillbaka som den var")
-def undo_removal(who: Registrar, w: WorkspaceDep, undo_id: int) -> dict[str, Any]:
+def undo_removal(
+    who: Registrar, w: WorkspaceDep, undo_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]
+) -> dict[str, Any]:
     try:
         restored = w.register_edits.undo(undo_id, who.name)
     except LookupError as error:
@@ -240,7 +244,7 @@ def register_view(
 def removed_entry(w: Workspace, area_id: str, undo_id: str) -> dict[str, Any] | None:
     """What the removal ``undo_id`` of ``area_id`` took away, for "Borttaget: … [Ångra]"."""
     area = w.register.get(area_id)
-    if area is None or not undo_id.isdigit():
+    if area is None or not undo_id.isdigit() or int(undo_id) > MAX_ID:
         return None
     for entry in w.designations.history(area.id):
         if entry.id == int(undo_id) and entry.action == "remove" and entry.old:
@@ -376,7 +380,7 @@ async def import_apply(request: Request, caller: FormRegistrar, w: WorkspaceDep,
 async def undo_form(request: Request, caller: FormRegistrar, w: WorkspaceDep, form: Form) -> Response:
     listing = back(form)
     undo_id = str(form.get("borttagning", "")).strip()
-    if not undo_id.isdigit():
+    if not undo_id.isdigit() or int(undo_id) > MAX_ID:
         return register_view(request, caller, w, listing, 422, error=NO_REMOVAL)
     try:
         restored = w.register_edits.undo(int(undo_id), caller.name)
@@ -409,8 +413,7 @@ async def change_designation_form(
     if area is None:
         return unknown(request, caller)
     listing = back(form)
-    version_text = str(form.get("version", "")).strip()
-    expected = int(version_text) if version_text.isdigit() else None
+    expected = version_of(form)
     action = form.get("action")
     if action == "remove":  # never at once: the confirmation asks first
         query = urlencode({"tillbaka": listing.query_string()})
@@ -478,8 +481,7 @@ async def remove_form(
     if area is None:
         return unknown(request, caller)
     listing = back(form)
-    version_text = str(form.get("version", "")).strip()
-    expected = int(version_text) if version_text.isdigit() else None
+    expected = version_of(form)
     try:
         removal = w.register_edits.remove(area.id, role, caller.name, expected)
     except DesignationConflict as error:
@@ -491,6 +493,13 @@ async def remove_form(
         return register_view(request, caller, w, listing, 404, error=str(error))
     target = listing.url(omrade=area.id, borttagen=removal.undo_id)
     return RedirectResponse(f"{target}#borttaget", status_code=303)
+
+
+def version_of(form: Mapping[str, Any]) -> int | None:
+    """The version a form was made from (None: there was none); one too large for the database
+    matches no version (a conflict)."""
+    text = str(form.get("version", "")).strip()
+    return min(int(text), MAX_ID) if text.isdigit() and len(text) < 30 else None
 
 
 def _shown(value: Any) -> str:
