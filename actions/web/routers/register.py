@@ -214,7 +214,7 @@ def register_view(
     error: str = "",
     message: str = "",
     selected: str = "",
-    removed: dict[str, Any] | None = None,
+    removed: Removed | None = None,
     find_page: bool = False,
 ) -> HTMLResponse:
     """The listing; with ``find_page``, on the page where the ``selected`` area is."""
@@ -241,7 +241,16 @@ def register_view(
     )  # fmt: skip
 
 
-def removed_entry(w: Workspace, area_id: str, undo_id: str) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Removed:
+    """A removal shown as "Borttaget: … [Ångra]" (not once the role is registered again)."""
+
+    undo_id: int
+    text: str
+    undone: bool
+
+
+def removed_entry(w: Workspace, area_id: str, undo_id: str) -> Removed | None:
     """What the removal ``undo_id`` of ``area_id`` took away, for "Borttaget: … [Ångra]"."""
     area = w.register.get(area_id)
     if area is None or not undo_id.isdigit() or int(undo_id) > MAX_ID:
@@ -250,7 +259,7 @@ def removed_entry(w: Workspace, area_id: str, undo_id: str) -> dict[str, Any] | 
         if entry.id == int(undo_id) and entry.action == "remove" and entry.old:
             text = f"{ROLE_LABELS[entry.role]} för {area.name} ({entry.old.get('name', '')})"
             back_already = w.designations.get(area.id, entry.role) is not None
-            return {"id": entry.id, "text": text, "undone": back_already}
+            return Removed(entry.id, text, back_already)
     return None
 
 
