@@ -233,7 +233,13 @@ def test_the_register_is_verified_exported_and_imported_as_csv(site):
     done = client.post(
         "/admin/register/import", data={"csrf": csrf}, files={"fil": ("r.csv", changed.encode())}
     )
-    assert done.status_code == 200 and "1 uppgifter ändrades" in done.text
+    # The upload shows a preview first; "Genomför" applies exactly what it showed.
+    assert done.status_code == 200 and "ändras" in done.text
+    assert DesignationStore(url).get("farsta", "gsa").name == "Testvården (fiktiv)"
+    fields = dict(re.findall(r'name="(digest|data)" value="([^"]+)"', done.text))
+    applied = client.post("/admin/register/import/genomfor", data={"csrf": csrf, **fields})
+    assert applied.status_code == 303
+    assert "1 uppgifter ändrades" in client.get(applied.headers["location"]).text
     assert DesignationStore(url).get("farsta", "gsa").name == "Importvården (fiktiv)"
     bad = client.post(
         "/admin/register/import", data={"csrf": csrf}, files={"fil": ("r.csv", b"\xff\xfe\x00trasig")}
