@@ -66,11 +66,11 @@ def _region_of(text: str) -> str | None:
     return regions.pop() if len(regions) == 1 else None
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=2100)
     parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     settings = get_settings()
     engine = SearchEngine(settings)
     engine.ensure_index(rebuild=False)

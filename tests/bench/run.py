@@ -6,7 +6,8 @@
    conversations as their own rows (per turn too), the quoted text's median length, passage
    Recall@1/@3, per half; each test half also asked in one conversation; curated answers
    matched in other words (tests/bench/curated.py); leave one document out (tests/bench/lodo.py,
-   about 12 minutes; --skip-lodo);
+   about 20 minutes; --skip-lodo); the workspace's inbox page on a seeded year of 2,100
+   questions (tests/bench/inbox.py);
 2. Rasa NLU cross-validation (intent F1, area entity F1 per extractor), unless --skip-nlu;
 3. through the running bot (real Rasa and knowledge service): the dev set with
    ../shared/eval/ask_bot.py (its pass line), the bank per half (with agreement questions
@@ -34,7 +35,7 @@ import yaml
 
 from actions.processes.launcher import BOT_DIR, running
 from knowledge.secrets import new_secret_key
-from tests.bench import bank, curated, lodo
+from tests.bench import bank, curated, inbox, lodo
 from tests.bench.devset import ASK_BOT, DEVSET
 from tests.databases import initialised, sqlite_url
 from tests.fictitious import fictitious_id
@@ -121,6 +122,8 @@ def main() -> int:
         print("\n".join("  " + line for line in curated.paraphrase_report("dev")))
         for half in ("dev", "test"):
             print("\n".join("  " + line for line in curated.report(half)))
+        print("The workspace's inbox on a seeded year (tests/bench/inbox.py):")
+        inbox.main([])
         if not args.skip_lodo:
             print("Leave one document out (tests/bench/lodo.py), the bank's test half:")
             lodo.main(["--half", "test"])
