@@ -20,6 +20,7 @@ from actions.core.inbox_groups import InboxGroups
 from actions.core.inbox_query import InboxSearch
 from actions.core.passages import PassageAnswerer
 from actions.core.question import Question
+from actions.core.source_questions import SourceQuestions
 from actions.mobile_team import (
     ActionAskCriterion,
     ActionMobileTeamReset,
@@ -135,6 +136,7 @@ def build_services(settings: Settings, engine: SearchEngine | None = None) -> Se
         inbox_search=InboxSearch(groups, inbox, curated, lambda text: core.region_of(Question(text))),
         inbox_actions=InboxActions(groups, curated_store, audit),
         register_edits=RegisterEdits(designations, audit),
+        sources=SourceQuestions(engine, question_edits, question_log.answered_per_unit, groups, similarity),
     )
     return Services(
         settings=settings,
