@@ -178,3 +178,15 @@ def test_a_form_without_the_csrf_token_changes_nothing(site, url):
     refused = site.post(f"/admin/kallor/testdok/{unit}", data={"question": ADDED, "action": "add"})
     assert refused.status_code == 403
     assert AuditLog(url).list(action="question.add") == []
+
+
+def test_the_inbox_groups_close_to_a_sentence_are_linked_from_it(site, url):
+    log = QuestionLog(url)
+    log.add("Finns det någon årlig uppföljning då?", "abstain")  # alike a written question of the sentence
+    log.add("Vilken pizzeria har bäst kebab?", "abstain")  # alike nothing
+    page = site.get("/admin/kallor/testdok").text
+    mine = block(page, unit_of(page, FOLLOW_UP))
+    assert "Grupper i inkorgen som ligger nära" in mine
+    key = re.search(r'href="/admin/inkorg\?grupp=([a-z2-7]+)"', mine).group(1)
+    assert "Finns det någon årlig uppföljning då?" in mine and "kebab" not in page
+    assert "Finns det någon årlig uppföljning då?" in site.get(f"/admin/inkorg?grupp={key}").text
