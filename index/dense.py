@@ -38,6 +38,12 @@ class DenseIndex:
     def dimension(self) -> int:
         return int(self._index.d)
 
+    def vectors(self) -> np.ndarray:
+        """Every vector, in index order (n × dimension)."""
+        if self.size == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.asarray(self._index.reconstruct_n(0, self.size), dtype=np.float32)
+
     def similarities(self, query: np.ndarray) -> np.ndarray:
         """Cosine similarity of the (normalised) query to every vector, in index order."""
         n = self.size

@@ -64,6 +64,14 @@ class EvidenceBuilder:
         self.retriever = retriever
         self.questions = questions
 
+    def with_questions(self, questions: QuestionIndex) -> EvidenceBuilder:
+        """The same units weighed against other written questions (the process lead's edits):
+        what was computed about the units alone is kept."""
+        other = EvidenceBuilder(self.retriever, questions)
+        per_question = {"questions", "_entry_unit", "_entry_document"}
+        other.__dict__.update({k: v for k, v in self.__dict__.items() if k not in per_question})
+        return other
+
     @cached_property
     def units(self) -> tuple[Unit, ...]:
         return units_of(self.retriever.stored.chunks)

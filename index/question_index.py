@@ -23,6 +23,7 @@ from index.bm25 import BM25
 from index.dense import DenseIndex
 from index.units import Unit
 from knowledge.questions import QuestionCorpus
+from knowledge.text import fold
 
 REFUSED = ""  # the target of a question the sources do not answer
 
@@ -69,17 +70,38 @@ class QuestionIndex:
         analyzer: SwedishAnalyzer,
         k1: float = 1.2,
         b: float = 0.75,
+        lemmas: Sequence[tuple[str, ...]] | None = None,
     ) -> None:
+        """``lemmas``: each entry's lemmas when already known (else analysed on first use)."""
         if dense.size != len(entries):
             raise ValueError(f"{len(entries)} questions but {dense.size} vectors")
         self.entries = tuple(entries)
         self.dense = dense
         self.analyzer = analyzer
         self._k1, self._b = k1, b
+        if lemmas is not None:
+            self.__dict__["lemmas"] = tuple(lemmas)
+
+    @cached_property
+    def lemmas(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(self.analyzer.lemmas(e.text)) for e in self.entries)
 
     @cached_property
     def bm25(self) -> BM25:
-        return BM25.build([self.analyzer.lemmas(e.text) for e in self.entries], self._k1, self._b)
+        return BM25.build(self.lemmas, self._k1, self._b)
+
+    def edited(
+        self, added: Sequence[IndexedQuestion], vectors: np.ndarray, removed: Collection[tuple[str, str]]
+    ) -> QuestionIndex:
+        """This index with ``added`` questions (embedded to ``vectors``) appended and the entries
+        ``removed`` names (target, folded text) left out; BM25 is computed again over them all,
+        so an added question counts exactly like a written one."""
+        kept = [i for i, e in enumerate(self.entries) if (e.target, fold(e.text)) not in removed]
+        base = self.dense.vectors()[kept]
+        dense = DenseIndex.build(np.vstack([base, vectors]) if len(added) else base)
+        entries = [self.entries[i] for i in kept] + list(added)
+        lemmas = [self.lemmas[i] for i in kept] + [tuple(self.analyzer.lemmas(e.text)) for e in added]
+        return QuestionIndex(entries, dense, self.analyzer, self._k1, self._b, lemmas)
 
     @cached_property
     def targets(self) -> np.ndarray:

@@ -14,6 +14,7 @@ from index.analysis import SwedishAnalyzer
 from index.embedder import QueryEmbedder, SentenceTransformerEmbedder
 from index.evidence import Asked, Evidence, EvidenceBuilder
 from index.learned import Learned, Ranked, decision_features, rank
+from index.live_questions import EditSource, LiveQuestions
 from index.question_index import QuestionIndex
 from index.retriever import Retriever, SearchResult
 from index.units import Unit
@@ -35,9 +36,18 @@ class Judgement:
 
 
 class SearchEngine:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, edits: EditSource | None = None) -> None:
+        """``edits``: the process lead's edits to the written questions, applied live (none: the
+        written questions as built)."""
         self.settings = settings
         self._lock = threading.Lock()
+        self._edits = edits
+        self._evidence: EvidenceBuilder | None = None
+
+    def follow_edits(self, edits: EditSource) -> None:
+        """Apply ``edits`` from now on (the app's database, once its stores are made)."""
+        self._edits = edits
+        self.__dict__.pop("live", None)
 
     @cached_property
     def embedder(self) -> QueryEmbedder:
@@ -71,8 +81,8 @@ class SearchEngine:
         return Retriever(stored, self.embedder, self.analyzer, rrf_k=s.rrf_k, k1=s.bm25_k1, b=s.bm25_b)
 
     @cached_property
-    def questions(self) -> QuestionIndex:
-        """The written questions (index/question_index.py)."""
+    def written_questions(self) -> QuestionIndex:
+        """The written questions as built (index/question_index.py)."""
         stored = self.retriever.stored
         if stored.question_vectors is None:
             raise store.StaleIndexError("the index has no written questions. Run `python -m index build`.")
@@ -80,8 +90,32 @@ class SearchEngine:
         return QuestionIndex(stored.questions, stored.question_vectors, self.analyzer, s.bm25_k1, s.bm25_b)
 
     @cached_property
+    def live(self) -> LiveQuestions:
+        """The written questions with the process lead's edits, polled (index/live_questions.py)."""
+        return LiveQuestions(
+            lambda: self.written_questions,
+            self._edits,
+            self.embedder.embed_queries,
+            self.settings.curated_poll_seconds,
+        )
+
+    @property
+    def questions(self) -> QuestionIndex:
+        """The written questions as the process lead has edited them, of the moment."""
+        return self.live.current()
+
+    @property
     def evidence(self) -> EvidenceBuilder:
-        return EvidenceBuilder(self.retriever, self.questions)
+        """The evidence over the units and the questions of the moment (what was computed about
+        the units is kept when the questions change)."""
+        questions = self.questions
+        built = self._evidence
+        if built is None:
+            built = EvidenceBuilder(self.retriever, questions)
+        elif built.questions is not questions:
+            built = built.with_questions(questions)
+        self._evidence = built
+        return built
 
     @cached_property
     def learned(self) -> Learned:
@@ -94,11 +128,12 @@ class SearchEngine:
         """Weigh ``asked`` against every unit of the documents it may be answered from."""
         texts = [asked.text] + ([asked.focus] if asked.focus else [])
         vectors = self.embedder.embed_queries(texts)
-        evidence = self.evidence.build(asked, vectors[0], vectors[1] if asked.focus else None)
+        builder = self.evidence
+        evidence = builder.build(asked, vectors[0], vectors[1] if asked.focus else None)
         ranked = rank(self.learned.ranker, evidence)
         best = ranked.best
-        unit = self.evidence.units[best] if best is not None else None
-        year_missing = unit is not None and self.evidence.years_missing(evidence.years, unit)
+        unit = builder.units[best] if best is not None else None
+        year_missing = unit is not None and builder.years_missing(evidence.years, unit)
         probability = self.learned.decision.probability(decision_features(evidence, ranked, year_missing))
         return Judgement(evidence, ranked, probability, unit)
 

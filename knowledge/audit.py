@@ -26,6 +26,7 @@ ACTION_KINDS: dict[str, tuple[str, ...]] = {
         "designation.import", "designation.export",
     ),
     "inkorg": ("inbox.dismiss", "inbox.add_phrasings"),
+    "källor": ("question.add", "question.remove"),
     "konton": (
         "sign_in", "sign_in.failed", "sign_out", "user.add", "user.disable", "user.set_role",
         "user.reset_password", "token.create",
@@ -36,6 +37,7 @@ KIND_LABELS = {
     "svar": "Kurerade svar",
     "register": "Registret",
     "inkorg": "Inkorgen",
+    "källor": "Källornas frågor",
     "konton": "Konton och inloggning",
     "data": "Export, import och gallring",
 }

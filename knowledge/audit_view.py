@@ -29,6 +29,8 @@ SENTENCES = {
     "designation.export": "Exporterade registret till en fil",
     "inbox.dismiss": "Avfärdade en grupp i inkorgen: {target}",
     "inbox.add_phrasings": "Lade till frågor ur inkorgen som formuleringar: {target}",
+    "question.add": "Lade till en fråga som leder till en mening i källan {target}",
+    "question.remove": "Tog bort en fråga som ledde till en mening i källan {target}",
     "sign_in": "Loggade in",
     "sign_in.failed": "Misslyckad inloggning som {target}",
     "sign_out": "Loggade ut",
@@ -122,6 +124,9 @@ def link(target: str) -> str | None:
         return "/admin/register"
     if prefix == "inbox":
         return "/admin/inkorg"
+    if prefix == "unit" and "/" in rest:
+        doc, _, unit = rest.partition("/")
+        return f"/admin/kallor/{quote(doc)}#enhet-{quote(unit)}"
     return None
 
 
@@ -153,6 +158,10 @@ def _target_text(event: AuditEvent, area_name: Callable[[str], str]) -> str:
         before = event.before if isinstance(event.before, dict) else {}
         question = before.get("question") or record.get("question") or ""
         return f"”{question}”" if question else "en grupp"
+    if prefix == "unit":
+        doc = rest.partition("/")[0]
+        question = record.get("question") or ""
+        return f"{doc}: ”{question}”" if question else doc
     if prefix == "user":
         return rest
     if prefix == "days":

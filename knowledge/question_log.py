@@ -6,10 +6,10 @@ not who asked it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import DateTime, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -26,6 +26,7 @@ class LoggedQuestion:
     question: str
     kind: str  # the answer kind: passage, rule, registry, curated, clarify, abstain
     reason: str  # why it abstained (abstention reason), else ""
+    unit: str | None = None  # the source unit a passage answer was answered from
 
 
 class QuestionRow(Base):
@@ -36,6 +37,7 @@ class QuestionRow(Base):
     question: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16), index=True)
     reason: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class QuestionLog:
@@ -47,12 +49,20 @@ class QuestionLog:
     def engine(self) -> Engine:
         return engine_for(self.url)
 
-    def add(self, question: str, kind: str, reason: str = "") -> None:
+    def add(self, question: str, kind: str, reason: str = "", unit: str | None = None) -> None:
+        """Log a question; ``unit``: the source unit (index/units.py) a passage answer quoted."""
         text = redact_text(question.replace("\x00", "").strip())[:MAX_QUESTION_CHARS]
         if not text:
             return
+        row = QuestionRow(
+            at=self._clock(),
+            question=text,
+            kind=kind[:16],
+            reason=reason[:32],
+            unit=unit[:64] if unit else None,
+        )
         with Session(self.engine) as session, session.begin():
-            session.add(QuestionRow(at=self._clock(), question=text, kind=kind[:16], reason=reason[:32]))
+            session.add(row)
 
     def list(self, kind: str | None = None, since: dt.datetime | None = None) -> list[LoggedQuestion]:
         query = select(QuestionRow).order_by(QuestionRow.id)
@@ -62,6 +72,19 @@ class QuestionLog:
             query = query.where(QuestionRow.at >= since)
         with Session(self.engine) as session:
             return [
-                LoggedQuestion(r.id, as_utc(r.at), r.question, r.kind, r.reason)
+                LoggedQuestion(r.id, as_utc(r.at), r.question, r.kind, r.reason, r.unit)
                 for r in session.scalars(query)
             ]
+
+    def answered_per_unit(self, units: Collection[str], since: dt.datetime | None = None) -> dict[str, int]:
+        """How many questions each of ``units`` answered (since ``since``); 0 for none."""
+        query = (
+            select(QuestionRow.unit, func.count(QuestionRow.id))
+            .where(QuestionRow.unit.in_(list(units)))
+            .group_by(QuestionRow.unit)
+        )
+        if since:
+            query = query.where(QuestionRow.at >= since)
+        with Session(self.engine) as session:
+            counted = {str(unit): int(n) for unit, n in session.execute(query)}
+        return {u: counted.get(u, 0) for u in units}

@@ -10,6 +10,7 @@ import knowledge.dismissals
 import knowledge.feedback
 import knowledge.inbox
 import knowledge.question_log
+import knowledge.questions.edits
 import knowledge.registry.designations  # noqa: F401
 from knowledge.db import Base
 

@@ -21,6 +21,7 @@ from actions.web import chat, errors, viewer, webhook
 from actions.web.deps import get_caller
 from actions.web.headers import SecurityHeaders
 from actions.web.routers import answers, ask, audit, feedback, inbox, overview, register, signin, site
+from actions.web.routers import sources as source_pages
 from actions.web.services import Services, build_services
 from index.service import SearchEngine
 from knowledge.settings import Settings, get_settings
@@ -30,7 +31,7 @@ admin_api = APIRouter(prefix="/api/admin", tags=["arbetsyta"], dependencies=[Dep
 admin_pages = APIRouter(prefix="/admin", include_in_schema=False)
 for resource in (answers, register, inbox, feedback, audit):
     admin_api.include_router(resource.api)
-for module in (signin, overview, feedback, answers, register, inbox, audit):
+for module in (signin, overview, feedback, answers, register, inbox, audit, source_pages):
     admin_pages.include_router(module.pages)
 
 

@@ -20,6 +20,7 @@ from actions.core.inbox_groups import InboxGroups
 from actions.core.inbox_query import InboxSearch
 from actions.core.passages import PassageAnswerer
 from actions.core.question import Question
+from actions.core.source_questions import SourceQuestions
 from actions.mobile_team import (
     ActionAskCriterion,
     ActionMobileTeamReset,
@@ -35,6 +36,7 @@ from actions.web.workspace import Workspace
 from index.service import SearchEngine
 from index.similarity import QuestionSimilarity
 from knowledge.accounts import AccountStore, LockoutPolicy
+from knowledge.answer import AnswerKind
 from knowledge.audit import AuditLog
 from knowledge.curated import CuratedStore
 from knowledge.db import Database
@@ -44,6 +46,7 @@ from knowledge.eligibility import CRITERIA
 from knowledge.feedback import FeedbackStore
 from knowledge.inbox import Inbox
 from knowledge.question_log import QuestionLog
+from knowledge.questions.edits import QuestionEdits
 from knowledge.registry import DesignationStore, Register, get_register
 from knowledge.registry.register_edits import RegisterEdits
 from knowledge.secrets import ServiceSecrets
@@ -91,11 +94,16 @@ def build_services(settings: Settings, engine: SearchEngine | None = None) -> Se
         settings.curated_poll_seconds,
     )
     question_log = QuestionLog(settings.database_url)
+    audit = AuditLog(settings.database_url)
+    question_edits = QuestionEdits(settings.database_url, audit)
+    engine.follow_edits(question_edits)  # the process lead's questions, live in the question index
     core = AnsweringCore(
         PassageAnswerer(engine, settings),
         Coordinators(register, designations),
         curated,
-        on_answer=lambda question, answer: question_log.add(question.text, answer.kind.value),
+        on_answer=lambda question, answer: question_log.add(
+            question.text, answer.kind.value, unit=answer.unit if answer.kind is AnswerKind.PASSAGE else None
+        ),
     )
     inbox = Inbox(settings.database_url)
     feedback = FeedbackStore(settings.database_url)
@@ -104,7 +112,6 @@ def build_services(settings: Settings, engine: SearchEngine | None = None) -> Se
         session_hours=settings.admin_session_hours,
         lockout=LockoutPolicy(settings.admin_lockout_failures, settings.admin_lockout_minutes),
     )
-    audit = AuditLog(settings.database_url)
     groups = InboxGroups(
         question_log,
         inbox,
@@ -129,6 +136,7 @@ def build_services(settings: Settings, engine: SearchEngine | None = None) -> Se
         inbox_search=InboxSearch(groups, inbox, curated, lambda text: core.region_of(Question(text))),
         inbox_actions=InboxActions(groups, curated_store, audit),
         register_edits=RegisterEdits(designations, audit),
+        sources=SourceQuestions(engine, question_edits, question_log.answered_per_unit, groups, similarity),
     )
     return Services(
         settings=settings,

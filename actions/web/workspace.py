@@ -19,6 +19,7 @@ from actions.core.curated import CuratedAnswers
 from actions.core.inbox_actions import InboxActions
 from actions.core.inbox_groups import SOURCE_LABELS, Group, InboxGroups
 from actions.core.inbox_query import InboxSearch
+from actions.core.source_questions import SourceQuestions
 from actions.web.admin_auth import Authenticator
 from knowledge.accounts import AccountStore
 from knowledge.audit import AuditLog
@@ -63,6 +64,7 @@ class Workspace:
     inbox_search: InboxSearch  # the inbox page: search, filters, sorting, paging, answered groups
     inbox_actions: InboxActions  # dismissing a group, adding it to an answer (audited)
     register_edits: RegisterEdits  # designations: set, verify, remove with undo, CSV import (audited)
+    sources: SourceQuestions  # each source sentence's questions: shown, added, removed (audited)
 
 
 class _Body(BaseModel):
