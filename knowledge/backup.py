@@ -1,8 +1,10 @@
 """The whole curated state as files, and back: ``python -m knowledge export DIR`` / ``import DIR``.
 
 What is written: every curated answer with its full history of versions (``answers.json``), the
-register's designations (``designations.csv``, the format of ``designation export``), and the
-workspace's users without any secret (``users.json``: name, role, active). Imported into a fresh
+register's designations (``designations.csv``, the format of ``designation export``), the
+questions the process lead added to or removed from a source sentence, withdrawn ones included
+(``question_edits.json``), and the workspace's users without any secret (``users.json``: name,
+role, active). Imported into a fresh
 database, the assistant gives the same answers; imported users must be given a password
 (``user reset-password``) before they can sign in. Nothing is merged into a database that
 already holds curated answers, designations or users.
@@ -24,12 +26,14 @@ from sqlalchemy.orm import Session
 from knowledge.accounts import Role, UserRow
 from knowledge.curated import AnswerRow, Status, VersionRow
 from knowledge.db import as_utc, engine_for
+from knowledge.questions.edits import EditAction, QuestionEditRow
 from knowledge.registry.designations import DesignationRow, DesignationStore
 
 FORMAT = 1
 ANSWERS = "answers.json"
 DESIGNATIONS = "designations.csv"
 USERS = "users.json"
+QUESTION_EDITS = "question_edits.json"  # absent in exports made before there were any
 MANIFEST = "manifest.json"
 
 
@@ -43,11 +47,13 @@ class Counts:
     versions: int
     designations: int
     users: int
+    question_edits: int = 0
 
     def describe(self) -> str:
         return (
             f"{self.answers} kurerade svar ({self.versions} versioner), {self.designations} "
-            f"registeruppgifter, {self.users} användare"
+            f"registeruppgifter, {self.question_edits} ändringar av frågor till källornas meningar, "
+            f"{self.users} användare"
         )
 
 
@@ -84,10 +90,16 @@ def export(url: str, directory: Path) -> Counts:
             {"name": u.name, "role": u.role, "active": u.active, "created_at": _iso(u.created_at)}
             for u in session.scalars(select(UserRow).order_by(UserRow.name))
         ]
+        edits = [
+            {"action": e.action, "doc": e.doc, "unit": e.unit, "question": e.question, "by": e.by,
+             "at": _iso(e.at), "withdrawn_by": e.withdrawn_by, "withdrawn_at": _iso(e.withdrawn_at)}
+            for e in session.scalars(select(QuestionEditRow).order_by(QuestionEditRow.id))
+        ]  # fmt: skip
     designations = DesignationStore(url).export(directory / DESIGNATIONS)
     _write(directory / ANSWERS, answers)
     _write(directory / USERS, users)
-    counts = Counts(len(answers), versions, designations, len(users))
+    _write(directory / QUESTION_EDITS, edits)
+    counts = Counts(len(answers), versions, designations, len(users), len(edits))
     manifest = {"format": FORMAT, "exported_at": dt.datetime.now(dt.UTC).isoformat(), **counts.__dict__}
     _write(directory / MANIFEST, manifest)
     return counts
@@ -102,15 +114,19 @@ def import_(url: str, directory: Path, by: str) -> Counts:
     answers, users = _read(directory / ANSWERS), _read(directory / USERS)
     if not isinstance(answers, list) or not isinstance(users, list):
         raise BackupError("answers.json och users.json ska vara listor.")
+    edits = _read(directory / QUESTION_EDITS) if (directory / QUESTION_EDITS).exists() else []
+    if not isinstance(edits, list):
+        raise BackupError(f"{QUESTION_EDITS} ska vara en lista.")
     engine = engine_for(url)
     with Session(engine) as session:
         held = [
             session.scalar(select(func.count()).select_from(table))
-            for table in (AnswerRow, UserRow, DesignationRow)
+            for table in (AnswerRow, UserRow, DesignationRow, QuestionEditRow)
         ]
     if any(held):
         raise BackupError(
-            "Databasen innehåller redan svar, användare eller registeruppgifter; importera till en ny."
+            "Databasen innehåller redan svar, användare, registeruppgifter eller ändrade frågor;"
+            " importera till en ny."
         )
     hasher = PasswordHasher()
     versions = 0
@@ -141,11 +157,17 @@ def import_(url: str, directory: Path, by: str) -> Counts:
                         review_by=dt.date.fromisoformat(v["review_by"]) if v["review_by"] else None,
                         by=str(v["by"]), at=_time(v["at"]), note=str(v["note"]),
                     ))  # fmt: skip
+            for e in edits:
+                session.add(QuestionEditRow(
+                    action=EditAction(e["action"]).value, doc=str(e["doc"]), unit=str(e["unit"]),
+                    question=str(e["question"]), by=str(e["by"]), at=_time(e["at"]),
+                    withdrawn_by=e["withdrawn_by"], withdrawn_at=_time(e["withdrawn_at"]),
+                ))  # fmt: skip
     except (KeyError, TypeError, ValueError) as error:
         raise BackupError(f"Exporten är ofullständig eller har fel värden: {error}") from None
     if engine.dialect.name == "postgresql":  # ids were given: move the sequences past them
         with engine.begin() as connection:
-            for table in ("curated_answers", "curated_answer_versions", "users"):
+            for table in ("curated_answers", "curated_answer_versions", "users", "question_edits"):
                 connection.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
@@ -153,7 +175,7 @@ def import_(url: str, directory: Path, by: str) -> Counts:
     designations = 0
     if (directory / DESIGNATIONS).exists():
         designations = DesignationStore(url).import_(directory / DESIGNATIONS, by=by)
-    return Counts(len(answers), versions, designations, len(users))
+    return Counts(len(answers), versions, designations, len(users), len(edits))
 
 
 def _write(path: Path, value: Any) -> None:

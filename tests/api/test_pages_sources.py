@@ -57,6 +57,7 @@ def url(tmp_path):
     url = initialised(sqlite_url(tmp_path))
     AccountStore(url).add("pl.test", "processledare", PASSWORD)
     AccountStore(url).add("las.test", "lasare", PASSWORD)
+    AccountStore(url).add("red.test", "redaktor", PASSWORD)
     return url
 
 
@@ -157,10 +158,11 @@ def test_an_empty_question_or_an_unknown_sentence_is_refused_in_swedish(site):
     assert unknown.status_code == 422 and "Meningen finns inte" in unknown.text
 
 
-def test_a_reader_sees_the_questions_but_may_not_change_them(url, corpus):
+@pytest.mark.parametrize("user", ["las.test", "red.test"])
+def test_only_a_process_lead_changes_the_questions_others_see_them(url, corpus, user):
     with TestClient(app_for(settings_for(url, corpus)), follow_redirects=False) as client:
         assert client.get("/admin/kallor").status_code == 303  # not signed in: to the sign-in page
-        sign_in(client, "las.test")
+        sign_in(client, user)
         page = client.get("/admin/kallor/testdok")
         assert page.status_code == 200 and html.escape(WRITTEN) in page.text
         assert "Lägg till fråga" not in page.text and "Ta bort" not in page.text

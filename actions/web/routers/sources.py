@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from actions.core.source_questions import COUNTED_DAYS
 from actions.web.admin_auth import Caller
 from actions.web.deps import DocumentsDep, WorkspaceDep
-from actions.web.pages import Form, FormEditor, PageReader, render
+from actions.web.pages import Form, FormPublisher, PageReader, render
 from actions.web.workspace import Workspace
 from knowledge.documents import Document
 from knowledge.questions.edits import MAX_QUESTION_CHARS, QuestionEditError
@@ -70,7 +70,7 @@ def source_page(
 @pages.post("/kallor/{doc_id}/{unit_id}")
 def change_questions(
     request: Request,
-    caller: FormEditor,
+    caller: FormPublisher,  # it changes the bot's answers at once, as publishing does
     w: WorkspaceDep,
     documents: DocumentsDep,
     form: Form,

@@ -1,5 +1,6 @@
 """`python -m knowledge export DIR` / `import DIR`: the whole curated state (answers with their
-history, designations, users without secrets) restored into a fresh database gives the same
+history, designations, the questions added to or removed from source sentences, users without
+secrets) restored into a fresh database gives the same
 answers; nothing is merged into a database that already holds any. Fictitious data only."""
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ import pytest
 
 from knowledge.__main__ import main
 from knowledge.accounts import AccountStore, SignInRefused
+from knowledge.audit import AuditLog
 from knowledge.curated import Content, CuratedStore, SourceRef
 from knowledge.db import dispose
+from knowledge.questions.edits import QuestionEdits
 from knowledge.registry import DesignationStore
 from tests.databases import initialised, sqlite_url
 
@@ -50,6 +53,11 @@ def _fill(url: str) -> None:
         "farsta", "gsa", "Testvårdcentralen (fiktiv)", by="pl.test", contact="t@test.invalid"
     )
     AccountStore(url).add("pl.test", "processledare", PASSWORD)
+    edits = QuestionEdits(url, AuditLog(url))
+    edits.add("hok-oversikt", "testenhet", "Vem skriver testrapporten (fiktivt)?", by="pl.test")
+    edits.add("hok-oversikt", "testenhet", "Ett tillägg som sedan togs bort (fiktivt)?", by="pl.test")
+    edits.remove("hok-oversikt", "testenhet", "Ett tillägg som sedan togs bort (fiktivt)?", "pl.test", False)
+    edits.remove("hok-oversikt", "testenhet", "En skriven fråga (fiktiv)?", by="pl.test", written=True)
 
 
 def test_an_export_restored_into_a_fresh_database_gives_the_same_answers(
@@ -59,6 +67,7 @@ def test_an_export_restored_into_a_fresh_database_gives_the_same_answers(
     out = tmp_path / "export"
     assert main(["--database-url", database_url, "export", str(out)]) == 0
     assert "2 kurerade svar (3 versioner)" in capsys.readouterr().out
+    in_force = QuestionEdits(database_url, AuditLog(database_url)).in_force()
     assert PASSWORD not in "".join(p.read_text() for p in out.iterdir())  # no secrets
 
     assert main(["--database-url", fresh_url, "import", str(out), "--by", "Återställare (fiktiv)"]) == 0
@@ -73,6 +82,15 @@ def test_an_export_restored_into_a_fresh_database_gives_the_same_answers(
     with pytest.raises(SignInRefused):
         accounts.sign_in("pl.test", PASSWORD)  # a new password is needed
     assert after.create(Content(("Ny fråga?",), "Nytt (fiktivt).", (), "all"), by="red.test").id == 3
+    # The process lead's questions to a source sentence, as they were in force (the withdrawn one not).
+    restored = QuestionEdits(fresh_url, AuditLog(fresh_url)).in_force()
+    assert [(e.action, e.unit, e.question, e.by, e.at) for e in restored] == [
+        (e.action, e.unit, e.question, e.by, e.at) for e in in_force
+    ]
+    assert [e.question for e in restored] == [
+        "Vem skriver testrapporten (fiktivt)?",
+        "En skriven fråga (fiktiv)?",
+    ]
 
 
 def test_nothing_is_merged_into_a_database_that_holds_data(database_url, tmp_path, capsys):
