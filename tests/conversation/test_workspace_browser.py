@@ -119,7 +119,7 @@ WORKSPACE_PAGES = (
     "/admin/", "/admin/inkorg", "/admin/inkorg?vy=besvarade", "/admin/svar", "/admin/svar/ny",
     "/admin/register", "/admin/register?omrade=farsta", "/admin/register/farsta/gsa",
     "/admin/logg", "/admin/betyg", "/admin/svar/999999",
-    "/kallor", "/kallor/hok-oversikt",
+    "/admin/kallor", "/admin/kallor/hok-oversikt", "/kallor", "/kallor/hok-oversikt",
 )  # fmt: skip
 
 
