@@ -462,10 +462,14 @@ def _page_at(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
 
 
 def _sender(page: Page) -> str:
-    return page.evaluate(
+    """The widget's sender id; one that redaction cannot change (base 32: no 0 or 1, no month),
+    or what is stored for it (a rating) would be stored under another id."""
+    sender = page.evaluate(
         "() => JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage).find("
         "k => k.startsWith('hok-assistent:')))).sender"
     )
+    assert re.fullmatch(r"web-[a-z2-7]{26}", sender), sender
+    return sender
 
 
 def _published(assistant, questions: tuple[str, ...], answer: str, sources: tuple[SourceRef, ...]) -> None:
