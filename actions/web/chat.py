@@ -54,7 +54,7 @@ def is_json(content_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-def _authorization(services: ServicesDep) -> dict[str, str]:
+async def _authorization(services: ServicesDep) -> dict[str, str]:
     return {"Authorization": f"Bearer {services.secrets.rasa_channel_token}"}
 
 
@@ -135,7 +135,7 @@ class Forwarding:
         return JSONResponse(replies)
 
 
-def forwarding(
+async def forwarding(
     settings: SettingsDep, limits: LimitsDep, binder: BinderDep, rasa: RasaDep, authorization: Authorization
 ) -> Forwarding:
     return Forwarding(settings, limits, binder, rasa, authorization)

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from actions.web.admin_auth import FORBIDDEN, Caller
-from actions.web.deps import WorkspaceDep, get_workspace
+from actions.web.deps import WorkspaceDep
 from knowledge.accounts import ROLE_LABELS, Permission
 from knowledge.settings import Settings
 
@@ -74,7 +74,7 @@ def secure(request: Request, settings: Settings) -> bool:
 
 def signed_in(request: Request) -> Caller | None:
     """The caller with a session (the pages do not take bearer tokens for reading)."""
-    caller = get_workspace(request.app.state.services).auth.caller(request)
+    caller = request.app.state.services.workspace.auth.caller(request)
     return caller if caller is not None and caller.session is not None else None
 
 
