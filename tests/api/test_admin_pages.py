@@ -16,10 +16,10 @@ from knowledge.audit import AuditLog
 from knowledge.curated import CuratedStore, Status
 from knowledge.registry import DesignationStore
 from knowledge.settings import Settings
+from tests.api.workspace_session import PASSWORD, csrf_of, post_sign_in
 from tests.conftest import FICTITIOUS_QUESTIONS, TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
-PASSWORD = "ett långt testlösenord"
 PAGES = [
     "/admin/",
     "/admin/inkorg",
@@ -50,14 +50,8 @@ def site(tmp_path, corpus):
         yield client, url
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-
-
 def sign_in(client, name: str, password: str = PASSWORD):
-    page = client.get("/admin/login")
-    return client.post("/admin/login", data={"name": name, "password": password, "csrf": _csrf(page.text),
-                                             "till": "/admin/svar"})  # fmt: skip
+    return post_sign_in(client, name, password, till="/admin/svar")
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -108,14 +102,14 @@ def test_a_form_post_without_the_session_csrf_token_is_refused_and_nothing_is_st
     assert CuratedStore(url).list() == []
     editor = client.get("/admin/svar/ny").text
     assert '<option value="all" selected>' in editor  # a new answer is for every region unless told
-    made = client.post("/admin/svar", data={**body, "csrf": _csrf(editor)})
+    made = client.post("/admin/svar", data={**body, "csrf": csrf_of(editor)})
     assert made.status_code == 303 and CuratedStore(url).list()[0].status is Status.DRAFT
 
 
 def test_a_redaktor_cannot_publish_but_a_processledare_can(site):
     client, url = site
     sign_in(client, "red.test")
-    csrf = _csrf(client.get("/admin/svar/ny").text)
+    csrf = csrf_of(client.get("/admin/svar/ny").text)
     client.post("/admin/svar", data={"questions": "Vem gör testrapporten?", "answer": "Fiktivt svar.",
                                      "region": "all", "csrf": csrf})  # fmt: skip
     answer = CuratedStore(url).list()[0]
@@ -127,7 +121,7 @@ def test_a_redaktor_cannot_publish_but_a_processledare_can(site):
     assert refused.status_code == 403 and "processledare" in refused.text
     client.post("/admin/logout", data={"csrf": csrf})
     sign_in(client, "pl.test")
-    csrf = _csrf(client.get(f"/admin/svar/{answer.id}").text)
+    csrf = csrf_of(client.get(f"/admin/svar/{answer.id}").text)
     done = client.post(f"/admin/svar/{answer.id}", data={"action": "publish", "version": "1", "csrf": csrf})
     assert done.status_code == 303 and CuratedStore(url).get(answer.id).status is Status.PUBLISHED
 
@@ -135,7 +129,7 @@ def test_a_redaktor_cannot_publish_but_a_processledare_can(site):
 def test_a_redaktor_posting_a_publish_is_refused_before_the_form_is_read(site):
     client, url = site
     sign_in(client, "red.test")
-    csrf = _csrf(client.get("/admin/svar/ny").text)
+    csrf = csrf_of(client.get("/admin/svar/ny").text)
     client.post("/admin/svar", data={"questions": "Vem gör testrapporten?", "answer": "Fiktivt svar.",
                                      "region": "all", "csrf": csrf})  # fmt: skip
     answer = CuratedStore(url).list()[0]
@@ -153,7 +147,7 @@ def test_a_lasare_sees_but_changes_nothing(site):
     assert client.get("/admin/inkorg").status_code == 200
     assert client.get("/admin/svar/ny").status_code == 403
     assert client.get("/admin/logg").status_code == 403
-    csrf = _csrf(client.get("/admin/").text)
+    csrf = csrf_of(client.get("/admin/").text)
     r = client.post("/admin/register/farsta/gsa", data={"name": "X (fiktiv)", "csrf": csrf})
     assert r.status_code == 403 and "registret" in r.text
 
@@ -162,7 +156,7 @@ def test_the_register_is_edited_in_the_browser_and_a_stale_form_is_a_conflict(si
     client, _ = site
     sign_in(client, "pl.test")
     form = client.get("/admin/register?omrade=farsta").text
-    csrf = _csrf(form)
+    csrf = csrf_of(form)
     made = client.post(
         "/admin/register/farsta/gsa", data={"name": "Testvården (fiktiv)", "csrf": csrf, "version": ""}
     )
@@ -177,7 +171,7 @@ def test_the_register_is_edited_in_the_browser_and_a_stale_form_is_a_conflict(si
 def test_signing_out_ends_the_session(site):
     client, _ = site
     sign_in(client, "pl.test")
-    csrf = _csrf(client.get("/admin/").text)
+    csrf = csrf_of(client.get("/admin/").text)
     out = client.post("/admin/logout", data={"csrf": csrf})
     assert out.status_code == 303 and out.headers["location"] == "/admin/login?utloggad=1"
     client.cookies.clear()
@@ -198,7 +192,7 @@ def test_an_unanswered_question_is_grouped_in_the_inbox_and_can_be_dismissed_or_
     new = re.search(r'href="(/admin/svar/ny\?fraga=[^"]+)"', page).group(1).replace("&amp;", "&")
     editor = client.get(new).text
     assert "Vilken pizzeria nära testcentralen har bäst kebab?" in editor and "vilken pizzeria nara" in editor
-    csrf = _csrf(page)
+    csrf = csrf_of(page)
     refused = client.post(f"/admin/inkorg/{key}", data={"action": "dismiss", "reason": "x"})
     assert refused.status_code == 403
     done = client.post(
@@ -211,7 +205,7 @@ def test_an_unanswered_question_is_grouped_in_the_inbox_and_can_be_dismissed_or_
 def test_the_register_is_verified_exported_and_imported_as_csv(site):
     client, url = site
     sign_in(client, "pl.test")
-    csrf = _csrf(client.get("/admin/register?omrade=farsta").text)
+    csrf = csrf_of(client.get("/admin/register?omrade=farsta").text)
     client.post(
         "/admin/register/farsta/gsa", data={"name": "Testvården (fiktiv)", "csrf": csrf, "version": ""}
     )

@@ -17,10 +17,10 @@ from index.service import SearchEngine
 from knowledge.accounts import AccountStore
 from knowledge.curated import CuratedStore
 from knowledge.settings import Settings
+from tests.api.workspace_session import PASSWORD, csrf_of, sign_in
 from tests.conftest import FICTITIOUS_QUESTIONS, TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
-PASSWORD = "ett långt testlösenord"
 QUESTION = "Vem betalar parkeringen vid testcentralen?"
 ANSWER = "Testcentralen betalar parkeringen (fiktivt)."
 
@@ -41,17 +41,6 @@ def site(tmp_path, corpus):
     accounts.add("red.test", "redaktor", PASSWORD)
     with TestClient(create_app(settings, engine), follow_redirects=False) as client:
         yield client, url
-
-
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-
-
-def sign_in(client: TestClient, name: str) -> str:
-    """Signs in; the session's CSRF token."""
-    page = client.get("/admin/login")
-    client.post("/admin/login", data={"name": name, "password": PASSWORD, "csrf": _csrf(page.text)})
-    return _csrf(client.get("/admin/").text)
 
 
 def write(client: TestClient, csrf: str, answer: str = ANSWER, questions: str = QUESTION) -> int:
@@ -184,7 +173,7 @@ def test_the_audit_log_is_swedish_with_what_changed_links_and_filters(site):
     csrf = sign_in(client, "pl.test")
     publish(client, csrf, answer_id, 1)
     form = client.get("/admin/register?omrade=farsta").text
-    gsa = {"name": "Testvården (fiktiv)", "csrf": _csrf(form), "version": ""}
+    gsa = {"name": "Testvården (fiktiv)", "csrf": csrf_of(form), "version": ""}
     registered = client.post("/admin/register/farsta/gsa", data=gsa)
     assert registered.status_code == 303
 

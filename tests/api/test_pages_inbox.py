@@ -21,10 +21,10 @@ from knowledge.inbox import Inbox
 from knowledge.question_log import QuestionLog
 from knowledge.settings import Settings
 from knowledge.statistics import REVIEW_EXPLANATION
+from tests.api.workspace_session import PASSWORD, csrf_of
 from tests.conftest import FICTITIOUS_QUESTIONS, TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
-PASSWORD = "ett långt testlösenord"
 PARKING = "Vem betalar parkeringen vid testcentralen?"
 FIKA = "Får personalen bjuda på fikabröd på mötet i Malmö?"
 BLANKETT = "Vilken blankett gäller för testanmälan i Farsta?"
@@ -61,12 +61,10 @@ def site(tmp_path, corpus):
     Inbox(url).add("conv-test", BLANKETT)  # a user asked for it to be passed on
     with TestClient(create_app(settings, engine), follow_redirects=False) as client:
         page = client.get("/admin/login")
-        client.post("/admin/login", data={"name": "pl.test", "password": PASSWORD, "csrf": _csrf(page.text)})
+        client.post(
+            "/admin/login", data={"name": "pl.test", "password": PASSWORD, "csrf": csrf_of(page.text)}
+        )
         yield client, url
-
-
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
 def _shown(page: str) -> list[str]:
@@ -145,7 +143,7 @@ def test_adding_a_group_to_an_answer_from_the_inbox_is_audited_once(site):
     key = _key(page, PARKING)
     assert f'<option value="{made.id}:1">' in page
     done = client.post(
-        f"/admin/inkorg/{key}", data={"action": "add", "answer": f"{made.id}:1", "csrf": _csrf(page)}
+        f"/admin/inkorg/{key}", data={"action": "add", "answer": f"{made.id}:1", "csrf": csrf_of(page)}
     )
     assert done.status_code == 303 and done.headers["location"] == f"/admin/svar/{made.id}?sparat=1"
     assert PARKING in store.get(made.id).content.questions
@@ -154,7 +152,7 @@ def test_adding_a_group_to_an_answer_from_the_inbox_is_audited_once(site):
     assert PARKING not in _shown(client.get("/admin/inkorg").text)
     stale = client.post(
         f"/admin/inkorg/{_key(page, FIKA)}",
-        data={"action": "add", "answer": f"{made.id}:1", "csrf": _csrf(page)},
+        data={"action": "add", "answer": f"{made.id}:1", "csrf": csrf_of(page)},
     )
     assert stale.status_code == 409  # the answer changed since the page was shown
 
@@ -164,7 +162,7 @@ def test_dismissing_keeps_the_filters_and_is_audited_once(site):
     page = client.get("/admin/inkorg", params={"sok": "kebab"}).text
     done = client.post(
         f"/admin/inkorg/{_key(page, KEBAB)}",
-        data={"action": "dismiss", "reason": "Utanför uppdraget (fiktivt)", "csrf": _csrf(page),
+        data={"action": "dismiss", "reason": "Utanför uppdraget (fiktivt)", "csrf": csrf_of(page),
               "tillbaka": "sok=kebab"},
     )  # fmt: skip
     assert done.status_code == 303 and done.headers["location"] == "/admin/inkorg?sok=kebab"

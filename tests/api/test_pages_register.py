@@ -20,10 +20,9 @@ from knowledge.accounts import AccountStore
 from knowledge.audit import AuditLog
 from knowledge.registry import DesignationStore
 from knowledge.settings import Settings
+from tests.api.workspace_session import PASSWORD, sign_in
 from tests.conftest import FICTITIOUS_QUESTIONS, TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
-
-PASSWORD = "ett långt testlösenord"
 
 
 @pytest.fixture
@@ -42,18 +41,6 @@ def site(tmp_path, corpus):
     accounts.add("red.test", "redaktor", PASSWORD)
     with TestClient(create_app(settings, engine), follow_redirects=False) as client:
         yield client, url
-
-
-def sign_in(client: TestClient, name: str = "pl.test") -> str:
-    page = client.get("/admin/login").text
-    client.post(
-        "/admin/login", data={"name": name, "password": PASSWORD, "csrf": csrf_of(page), "till": "/admin/"}
-    )
-    return csrf_of(client.get("/admin/").text)
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
 def area_names(html: str) -> list[str]:
@@ -82,7 +69,7 @@ def duplicate_ids(html: str) -> list[str]:
 
 def test_the_register_is_searched_filtered_and_paged_keeping_the_filters(site):
     client, url = site
-    sign_in(client)
+    sign_in(client, "pl.test")
     store = DesignationStore(url)
     store.set("farsta", "gsa", "Farstavården (fiktiv)", by="pl.test")
 
@@ -117,7 +104,7 @@ def test_the_register_is_searched_filtered_and_paged_keeping_the_filters(site):
 
 def test_one_role_is_edited_and_a_conflict_keeps_what_was_written(site):
     client, url = site
-    csrf = sign_in(client)
+    csrf = sign_in(client, "pl.test")
     form = client.get("/admin/register/farsta/ksa?tillbaka=region%3Dstockholm").text
     assert "KSA för Farsta" in form and hidden(form, "version") == ""
     saved = client.post(
@@ -158,7 +145,7 @@ def test_one_role_is_edited_and_a_conflict_keeps_what_was_written(site):
 
 def test_a_removal_is_asked_first_and_angra_restores_it_exactly(site):
     client, url = site
-    csrf = sign_in(client)
+    csrf = sign_in(client, "pl.test")
     store = DesignationStore(url)
     store.set("farsta", "gsa", "Farstavården (fiktiv)", by="annan.test", unit="Enhet",
               contact="f@test.invalid", note="Fiktiv anteckning", source="Testkälla")  # fmt: skip
@@ -213,7 +200,7 @@ def test_a_removal_is_asked_first_and_angra_restores_it_exactly(site):
 
 def test_a_stale_confirmation_removes_nothing(site):
     client, url = site
-    csrf = sign_in(client)
+    csrf = sign_in(client, "pl.test")
     store = DesignationStore(url)
     old = store.set("farsta", "gsa", "Gammal (fiktiv)", by="pl.test")
     question = client.get("/admin/register/farsta/gsa/ta-bort").text
@@ -231,7 +218,7 @@ CSV_HEADER = "area_id,role,name,unit,contact\n"
 
 def test_a_csv_import_is_previewed_then_applied_exactly(site):
     client, url = site
-    csrf = sign_in(client)
+    csrf = sign_in(client, "pl.test")
     store = DesignationStore(url)
     store.set("farsta", "gsa", "Farstavården (fiktiv)", by="pl.test", unit="Enhet A")
     store.set("bromma", "gsa", "Brommavården (fiktiv)", by="pl.test")
@@ -263,7 +250,7 @@ def test_a_csv_import_is_previewed_then_applied_exactly(site):
 
 def test_a_preview_is_not_applied_when_the_register_changed_since(site):
     client, url = site
-    csrf = sign_in(client)
+    csrf = sign_in(client, "pl.test")
     store = DesignationStore(url)
     data = CSV_HEADER + "farsta,gsa,Importerad (fiktiv),,\n"
     preview = client.post(
@@ -286,7 +273,7 @@ def test_a_preview_is_not_applied_when_the_register_changed_since(site):
 
 def test_no_element_id_is_used_twice_on_any_register_page(site):
     client, url = site
-    csrf = sign_in(client)
+    csrf = sign_in(client, "pl.test")
     store = DesignationStore(url)
     for area in ("farsta", "bromma", "bjuv"):
         for role in ("gsa", "ksa"):
@@ -322,7 +309,7 @@ def test_a_redaktor_sees_the_register_but_changes_nothing(site):
 
 def test_the_api_removes_through_the_audited_edits_and_undoes(site):
     client, url = site
-    csrf = sign_in(client)
+    csrf = sign_in(client, "pl.test")
     headers = {"X-CSRF-Token": csrf}
     path = "/api/admin/designations/farsta/gsa"
     made = client.put(path, json={"name": "API-vården (fiktiv)", "unit": "Enhet"}, headers=headers).json()

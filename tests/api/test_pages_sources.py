@@ -19,10 +19,10 @@ from knowledge.accounts import AccountStore
 from knowledge.audit import AuditLog
 from knowledge.question_log import QuestionLog
 from knowledge.settings import Settings
+from tests.api.workspace_session import PASSWORD, csrf_of, sign_in
 from tests.conftest import FICTITIOUS_QUESTIONS, TEST_SECRET_KEY, FakeEmbedder
 from tests.databases import initialised, sqlite_url
 
-PASSWORD = "ett långt testlösenord"
 FOLLOW_UP = "Parterna följer upp överenskommelsen varje år i en gemensam dialog om resultaten."
 ADDED = "Vilka siffror granskas vid den årliga genomgången med parterna?"
 PARAPHRASE = "vilka siffror granskas vid genomgången"
@@ -41,15 +41,6 @@ def app_for(settings: Settings):
     engine = SearchEngine(settings)
     engine.__dict__["embedder"] = FakeEmbedder()
     return create_app(settings, engine)
-
-
-def sign_in(client: TestClient, name: str) -> None:
-    page = client.get("/admin/login")
-    client.post("/admin/login", data={"name": name, "password": PASSWORD, "csrf": csrf(page.text)})
-
-
-def csrf(page: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
 @pytest.fixture
@@ -111,7 +102,7 @@ def test_a_question_added_to_a_sentence_answers_a_paraphrase_here_and_in_another
     with TestClient(app_for(settings_for(url, corpus, poll=1.0))) as other:
         assert ask(other, PARAPHRASE)["answer"]["kind"] == "abstain"  # before: nothing leads there
         posted = site.post(
-            f"/admin/kallor/testdok/{unit}", data={"csrf": csrf(page), "question": ADDED, "action": "add"}
+            f"/admin/kallor/testdok/{unit}", data={"csrf": csrf_of(page), "question": ADDED, "action": "add"}
         )
         assert posted.status_code == 303 and posted.headers["location"].endswith(f"#enhet-{unit}")
         shown = site.get(posted.headers["location"]).text
@@ -135,7 +126,7 @@ def test_a_question_added_to_a_sentence_answers_a_paraphrase_here_and_in_another
 def test_a_removed_question_disappears_is_audited_and_can_be_added_back(site, url):
     page = site.get("/admin/kallor/testdok").text
     unit = unit_of(page, FOLLOW_UP)
-    form = {"csrf": csrf(page), "question": WRITTEN}
+    form = {"csrf": csrf_of(page), "question": WRITTEN}
     assert site.post(f"/admin/kallor/testdok/{unit}", data={**form, "action": "remove"}).status_code == 303
     shown = site.get("/admin/kallor/testdok?klart=borttagen").text
     assert "Frågan är borttagen" in shown and html.escape(WRITTEN) not in block(shown, unit)
@@ -151,10 +142,12 @@ def test_an_empty_question_or_an_unknown_sentence_is_refused_in_swedish(site):
     page = site.get("/admin/kallor/testdok").text
     unit = unit_of(page, FOLLOW_UP)
     empty = site.post(
-        f"/admin/kallor/testdok/{unit}", data={"csrf": csrf(page), "question": " ", "action": "add"}
+        f"/admin/kallor/testdok/{unit}", data={"csrf": csrf_of(page), "question": " ", "action": "add"}
     )
     assert empty.status_code == 422 and "Skriv en fråga" in empty.text
-    unknown = site.post("/admin/kallor/testdok/000000000000", data={"csrf": csrf(page), "question": "Hur?"})
+    unknown = site.post(
+        "/admin/kallor/testdok/000000000000", data={"csrf": csrf_of(page), "question": "Hur?"}
+    )
     assert unknown.status_code == 422 and "Meningen finns inte" in unknown.text
 
 
@@ -169,7 +162,7 @@ def test_only_a_process_lead_changes_the_questions_others_see_them(url, corpus, 
         unit = unit_of(page.text, FOLLOW_UP)
         refused = client.post(
             f"/admin/kallor/testdok/{unit}",
-            data={"csrf": csrf(page.text), "question": ADDED, "action": "add"},
+            data={"csrf": csrf_of(page.text), "question": ADDED, "action": "add"},
         )
         assert refused.status_code == 403
     assert AuditLog(url).list(action="question.add") == []

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from knowledge.accounts import AccountStore
 from knowledge.registry import DesignationStore
 from tests.conversation.widget_support import AXE, AXE_RUN_JS
+from tests.conversation.widget_support import sign_in as sign_in_to_workspace
 from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
@@ -51,11 +52,7 @@ def contexts(browser: Browser) -> Iterator[dict[str, BrowserContext]]:
 
 
 def sign_in(page: Page, assistant, name: str) -> None:
-    page.goto(f"{assistant.knowledge_url}/admin/")
-    page.get_by_label("Användarnamn").fill(name)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
+    sign_in_to_workspace(page, assistant.knowledge_url, name, PASSWORD)
 
 
 def violations(page: Page) -> list[dict]:

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from knowledge.accounts import AccountStore
 from knowledge.curated import Content, CuratedStore
 from tests.conversation.widget_support import Widget, axe_violations
+from tests.conversation.widget_support import sign_in as sign_in_to_workspace
 from tests.fictitious import fictitious_id
 
 pytestmark = pytest.mark.integration
@@ -50,12 +51,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def sign_in(page: Page, assistant, name: str) -> None:
-    page.goto(f"{assistant.knowledge_url}/admin/")
-    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
-    page.get_by_label("Användarnamn").fill(name)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
+    sign_in_to_workspace(page, assistant.knowledge_url, name, PASSWORD)
 
 
 def test_from_the_inbox_to_a_published_answer_the_widget_gives(page, assistant, users):
