@@ -5,7 +5,10 @@ A list comes whole with its lead-in (it is one unit); a sentence that refers bac
 the same section comes too when it holds an answer of the kind asked for and the best one does not,
 or when the ranker finds it nearly as likely to answer; when no neighbour holds the kind asked for,
 a unit elsewhere in the document that holds it and that the ranker finds nearly as likely does.
-Quotes stay short: at most a few units.
+And when the ranker is unsure between its best unit and the runner-up of the same document (the
+runner-up is at least ``runner_up`` as likely), both are quoted: the reply names one document
+either way, and a question that two sentences share the answer to gets both. Quotes stay short:
+at most a few units.
 """
 
 from __future__ import annotations
@@ -30,9 +33,16 @@ _REFERS_BACK = re.compile(
 
 
 def quoted(
-    units: Sequence[Unit], best: int, probabilities: np.ndarray, kind: AnswerType, max_units: int = 3
+    units: Sequence[Unit],
+    best: int,
+    probabilities: np.ndarray,
+    kind: AnswerType,
+    max_units: int = 3,
+    runner_up: float = 1.0,
 ) -> list[int]:
-    """The indices (into ``units``, in reading order) of the units to quote for ``best``."""
+    """The indices (into ``units``, in reading order) of the units to quote for ``best``;
+    ``runner_up``: the share of the best unit's probability at which the ranker's second unit of
+    the same document is quoted beside it (1.0: never)."""
     unit = units[best]
 
     def neighbour(i: int) -> bool:
@@ -63,5 +73,10 @@ def quoted(
             and probabilities[i] >= NEARLY_AS_LIKELY * probabilities[best]
         ):
             chosen.append(i)
+    second = [int(i) for i in np.argsort(-probabilities, kind="stable")[:2] if int(i) != best][:1]
+    if second and units[second[0]].doc_id == unit.doc_id:
+        p = probabilities[second[0]]
+        if p > 0 and p >= runner_up * probabilities[best]:
+            chosen.append(second[0])
     kept = list(dict.fromkeys(chosen))[:max_units]
     return sorted(kept)

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
 
     # Answering and abstention.
     max_answer_sentences: int = 3
+    # When the ranker finds the runner-up unit of the same document at least this share as likely
+    # as its best, the answer quotes both (index/quote.py). Chosen on the dev sets, with the answer
+    # threshold, by `python -m tests.bench.calibrate --runner-up …` (see the README).
+    runner_up_share: float = 0.3
     max_query_chars: int = 1000
     # The learned decision answers when the probability that the sources answer the question is
     # at least this: chosen on the dev sets only (bank-dev, bank-workplace-dev, the shared dev set

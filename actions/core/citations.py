@@ -3,12 +3,13 @@ document with the cited passage scrolled into view and the quoted sentences high
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 from index.chunking import chunk_units
 from index.models import Chunk
+from index.units import Unit
 from knowledge.answer import Answer, SourceRef
 from knowledge.text import fold
 
@@ -33,6 +34,18 @@ def passage_link(doc: str, chunk_id: str, units: Sequence[int] = ()) -> str:
     if units:
         fields["meningar"] = ",".join(str(u) for u in units)
     return f"{document_link(doc)}?{urlencode(fields)}#{passage_anchor(chunk_id)}"
+
+
+def quoted_sources(best: Unit, quoted: Sequence[Unit], excerpt: Callable[[str], str]) -> list[SourceRef]:
+    """The sources of a quote from one document: one per passage it draws on, the best unit's
+    first, each linked to the viewer with its quoted sentences highlighted."""
+    out = []
+    for chunk_id in dict.fromkeys([best.chunk_id, *(u.chunk_id for u in quoted)]):
+        mine = [u for u in quoted if u.chunk_id == chunk_id] or [best]
+        link = passage_link(best.doc_id, chunk_id, [u.position for u in mine])
+        text = "\n".join(u.text for u in mine)
+        out.append(SourceRef(best.doc_id, best.title, mine[0].section, excerpt(text), link))
+    return out
 
 
 class Citations:

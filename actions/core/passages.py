@@ -11,7 +11,7 @@ from functools import cached_property
 
 from actions.core import templates
 from actions.core.abstention import Decision, Reason, Signals, decide
-from actions.core.citations import passage_link
+from actions.core.citations import quoted_sources
 from actions.core.question import Question, clean_text
 from index.answer_types import values
 from index.definitions import Definition, find_definitions
@@ -141,15 +141,17 @@ class PassageAnswerer:
         units = self.engine.evidence.units
         best = units.index(unit)
         kind = judgement.evidence.analysis.answer_type
-        chosen = [units[i] for i in quoted(units, best, judgement.ranked.probabilities, kind,
-                                           self.settings.max_answer_sentences)]  # fmt: skip
+        probabilities = judgement.ranked.probabilities
+        picked = quoted(units, best, probabilities, kind, self.settings.max_answer_sentences,
+                        self.settings.runner_up_share)  # fmt: skip
+        chosen = [units[i] for i in picked]
         body = "\n".join(u.text for u in chosen)
         found = values(kind, unit.text) or values(kind, body)
         lead = templates.PRECISE.format(value=found[0]) + "\n\n" if len(found) == 1 else ""
-        link = passage_link(unit.doc_id, unit.chunk_id, [u.position for u in chosen])
-        source = SourceRef(unit.doc_id, unit.title, chosen[0].section, _excerpt(body), link)
-        text_out = prefix + lead + body + "\n\n" + templates.source_line(unit.title, chosen[0].section)
-        answer = Answer(AnswerKind.PASSAGE, text_out, (source,), decision.confidence, unit=unit.id)
+        sources = tuple(quoted_sources(unit, chosen, _excerpt))
+        cite = templates.source_line(unit.title, *(u.section for u in chosen))
+        text_out = prefix + lead + body + "\n\n" + cite
+        answer = Answer(AnswerKind.PASSAGE, text_out, sources, decision.confidence, unit=unit.id)
         return Considered(answer, decision, signals)
 
     def answer(self, question: Question, region: str | None = None) -> Answer:

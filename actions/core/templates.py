@@ -6,6 +6,7 @@ from actions.constants import PAYLOAD_DENY, PAYLOAD_PASS_ON
 
 SOURCE_LINE = "Källa: {title}{section}."
 SOURCE_SECTION = ", avsnittet ”{section}”"
+SOURCE_SECTIONS = ", avsnitten {sections}"
 
 # Curated answers (written by the process lead) that rest on no passage of the sources.
 CURATOR_TITLE = "Svar från processledaren"
@@ -103,8 +104,14 @@ FEEDBACK_TOO_MANY_SOURCES = "Återkopplingen har för många källor. Skicka hö
 FEEDBACK_UNAVAILABLE = "Återkopplingen kunde inte sparas just nu. Försök igen om en stund."
 
 
-def source_line(title: str, section: str) -> str:
-    return SOURCE_LINE.format(title=title, section=SOURCE_SECTION.format(section=section) if section else "")
+def source_line(title: str, section: str, *more: str) -> str:
+    """The source line, "Källa: <title>, avsnittet ”<section>”.", naming each section quoted."""
+    sections = [s for s in dict.fromkeys((section, *more)) if s]
+    if len(sections) > 1:
+        named = SOURCE_SECTIONS.format(sections=" och ".join(f"”{s}”" for s in sections))
+    else:
+        named = SOURCE_SECTION.format(section=sections[0]) if sections else ""
+    return SOURCE_LINE.format(title=title, section=named)
 
 
 # Structured answers: coordinating functions (GSA/KSA) and conveners.

@@ -1,14 +1,18 @@
 """Choose the answer threshold (``HOK_ANSWER_THRESHOLD``) on the dev half of the question bank.
 
     .venv/bin/python -m tests.bench.calibrate \
-        [--half dev,workplace-dev,../shared/eval/devset.yaml,tests/eval/calibration.yaml]
+        [--half dev,workplace-dev,../shared/eval/devset.yaml,tests/eval/calibration.yaml] \
+        [--runner-up 1.0,0.5,0.3,0.2]
 
 Every case is answered in process with no threshold at all, which gives the reply it would get if
 answered and the learned probability that the sources answer it; a threshold then decides which of
 them abstain. Printed per threshold: the answer pass rate, how many answerable cases abstained, and
 the abstention rate on must-abstain cases; the chosen threshold maximises the sum of the answer and
 abstention rates (a wrong answer and a wrong abstention cost alike), the lowest on a tie.
-Only the dev half is ever used to choose: the test half
+With ``--runner-up``, the same for each share of the best unit's probability at which the
+ranker's runner-up of the same document is quoted beside it (``HOK_RUNNER_UP_SHARE``,
+index/quote.py), and the share whose threshold scores best is chosen with it (the larger share,
+which quotes less, on a tie). Only the dev half is ever used to choose: the test half
 is for scoring (``make bench``).
 """
 
@@ -36,14 +40,17 @@ class Scored:
     ok_abstained: bool  # whether abstaining is right
 
 
-def score(half: str) -> list[Scored]:
+def score(half: str, runner_up: float | None = None) -> list[Scored]:
     from actions.core.passages import Considered
     from actions.core.question import Question
     from tests.bench.local import core_for_bench
 
     bot = ask_bot()
     core = core_for_bench()
-    core.passages.settings = core.passages.settings.model_copy(update={"answer_threshold": 0.0})
+    update: dict[str, float] = {"answer_threshold": 0.0}
+    if runner_up is not None:
+        update["runner_up_share"] = runner_up
+    core.passages.settings = core.passages.settings.model_copy(update=update)
     out = []
     for case in load(half):
         asked = turns(case)
@@ -105,18 +112,37 @@ def main(argv: list[str] | None = None) -> int:
         default=f"dev,workplace-dev,{DEVSET},{CALIBRATION}",
         help="the dev sets to choose on, comma-separated (the default: all four); a test half is refused",
     )
+    parser.add_argument(
+        "--runner-up",
+        default="",
+        help="shares of the best unit's probability to choose the runner-up's from, comma-separated "
+        "(the default: keep HOK_RUNNER_UP_SHARE)",
+    )
     args = parser.parse_args(argv)
     if any(h.endswith("test") or h.endswith("-test.yaml") for h in args.half.split(",")):
         parser.error("the threshold is never chosen on the test half")
-    scored = [s for half in args.half.split(",") for s in score(half)]
-    for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
-        answered, abstained, refused = rates(scored, t)
-        print(f"threshold {t:.2f}: answers {answered:.1%}, answerable abstained {abstained:.1%}, "
+    given = sorted((float(x) for x in args.runner_up.split(",") if x), reverse=True)
+    shares: list[float | None] = list(given) or [None]
+    best: tuple[float, float | None, float] | None = None
+    for share in shares:
+        scored = [s for half in args.half.split(",") for s in score(half, share)]
+        if share is not None:
+            print(f"runner-up share {share:.2f}:")
+        for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+            answered, abstained, refused = rates(scored, t)
+            print(f"threshold {t:.2f}: answers {answered:.1%}, answerable abstained {abstained:.1%}, "
+                  f"must-abstain {refused:.1%}")  # fmt: skip
+        chosen = choose(scored)
+        answered, abstained, refused = rates(scored, chosen)
+        print(f"chosen threshold {chosen:.2f}: answers {answered:.1%}, answerable abstained {abstained:.1%}, "
               f"must-abstain {refused:.1%}")  # fmt: skip
-    chosen = choose(scored)
-    answered, abstained, refused = rates(scored, chosen)
-    print(f"chosen threshold {chosen:.2f}: answers {answered:.1%}, answerable abstained {abstained:.1%}, "
-          f"must-abstain {refused:.1%}")  # fmt: skip
+        total = round(answered + refused, 6)
+        if best is None or total > best[0]:  # shares are tried largest first: a tie keeps the larger
+            best = (total, share, chosen)
+    if best is not None and best[1] is not None:
+        total, share, chosen = best
+        print(f"chosen runner-up share {share:.2f} with threshold {chosen:.2f} "
+              f"(answers + must-abstain {total:.3f})")  # fmt: skip
     return 0
 
 

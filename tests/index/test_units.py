@@ -3,6 +3,8 @@ leads with, on a small fictitious corpus with the fake embedder."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -138,6 +140,21 @@ def test_a_likely_unit_elsewhere_in_the_document_holding_the_kind_asked_for_is_q
     assert quoted(units, best, probabilities, AnswerType.AMOUNT) == sorted([best, paid])
     probabilities[paid] = 0.1  # far less likely: not quoted
     assert paid not in quoted(units, best, probabilities, AnswerType.AMOUNT)
+
+
+def test_the_runner_up_of_the_same_document_is_quoted_when_the_ranker_is_unsure(retriever):
+    units = units_of(retriever.stored.chunks)
+    best = _index(units, "Parterna i Testby")
+    paid = _index(units, "Ersättningen för uppdraget är")  # another section of the document
+    probabilities = np.zeros(len(units))
+    probabilities[best], probabilities[paid] = 0.5, 0.2
+    assert quoted(units, best, probabilities, AnswerType.OTHER, runner_up=0.3) == sorted([best, paid])
+    # Less than that share as likely, or by default, the best unit stands alone.
+    assert quoted(units, best, probabilities, AnswerType.OTHER, runner_up=0.5) == [best]
+    assert quoted(units, best, probabilities, AnswerType.OTHER) == [best]
+    # A runner-up from another document is not quoted: the reply names one document.
+    elsewhere = [replace(u, doc_id="annan") if i == paid else u for i, u in enumerate(units)]
+    assert quoted(elsewhere, best, probabilities, AnswerType.OTHER, runner_up=0.3) == [best]
 
 
 @pytest.mark.parametrize(
