@@ -9,7 +9,7 @@ from pathlib import Path
 
 from knowledge.questions import load_corpus
 
-FORMAT_VERSION = 3  # 3: the learned models weigh whether a unit has written questions
+FORMAT_VERSION = 4  # 4: the nearest written questions vote by meaning and words
 TUNING_FILE = "tuning.json"  # what a domain-tuned model was tuned from (index/tune.py)
 TUNER_VERSION = "1"
 
