@@ -159,9 +159,8 @@ class EvidenceBuilder:
         best_q = _best_per(dense_q, entry_unit, answered, n_units, fill=0.0)
         second_q = _second_per(dense_q, entry_unit, answered, n_units, best_q)
         words_best = _best_per(words_q, entry_unit, answered, n_units, fill=0.0)
-        top_words = float(words_q.max()) if len(words_q) else 0.0
-        lexical_q = words_q / top_words if top_words > 0 else np.zeros_like(words_q)
-        vote, refused_share = _vote(dense_q + LEXICAL_VOTE * lexical_q, entry_unit, visible, n_units)
+        closeness = dense_q + LEXICAL_VOTE * _share_of_best(words_q)
+        vote, refused_share = _vote(closeness, entry_unit, visible, n_units)
         bare = (np.bincount(entry_unit[answered], minlength=n_units) == 0).astype(float)
 
         # The units and passages themselves.

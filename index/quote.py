@@ -48,6 +48,10 @@ def quoted(
     def neighbour(i: int) -> bool:
         return 0 <= i < len(units) and units[i].chunk_id == unit.chunk_id and units[i].section == unit.section
 
+    def as_likely(i: int, share: float) -> bool:
+        """Whether the ranker finds unit ``i`` at least ``share`` as likely as the best."""
+        return bool(probabilities[i] > 0 and probabilities[i] >= share * probabilities[best])
+
     chosen = [best]
     if neighbour(best - 1) and _REFERS_BACK.match(fold(unit.text)):
         chosen.append(best - 1)
@@ -66,17 +70,9 @@ def quoted(
                 and holds(kind, units[i].text)
             ]
         chosen.extend(sharper[:1])
-    for i in (best - 1, best + 1):
-        if (
-            neighbour(i)
-            and probabilities[i] > 0
-            and probabilities[i] >= NEARLY_AS_LIKELY * probabilities[best]
-        ):
-            chosen.append(i)
-    second = [int(i) for i in np.argsort(-probabilities, kind="stable")[:2] if int(i) != best][:1]
-    if second and units[second[0]].doc_id == unit.doc_id:
-        p = probabilities[second[0]]
-        if p > 0 and p >= runner_up * probabilities[best]:
-            chosen.append(second[0])
+    chosen.extend(i for i in (best - 1, best + 1) if neighbour(i) and as_likely(i, NEARLY_AS_LIKELY))
+    second = next((int(i) for i in np.argsort(-probabilities, kind="stable")[:2] if i != best), None)
+    if second is not None and units[second].doc_id == unit.doc_id and as_likely(second, runner_up):
+        chosen.append(second)
     kept = list(dict.fromkeys(chosen))[:max_units]
     return sorted(kept)
