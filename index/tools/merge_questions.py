@@ -1,6 +1,6 @@
 """Merge the blind writers' files into the question corpus (knowledge/questions/).
 
-    .venv/bin/python -m index.tools.merge_questions OUT_DIR --exclude tests/eval/bank-dev.yaml \
+    .venv/bin/python -m index.tools.merge_questions OUT_DIR [--add] --exclude tests/eval/bank-dev.yaml \
         tests/eval/bank-test.yaml
 
 The writers (prompts in knowledge/questions/prompts/given/) each wrote one file in OUT_DIR:
@@ -8,7 +8,9 @@ The writers (prompts in knowledge/questions/prompts/given/) each wrote one file 
 the unit lister gave them) and ``abstain-<x>.yaml`` (questions the sources do not answer). This
 tool anchors each question to its unit's text, drops exact repeats, and drops every question that
 is, or is within cosine ``--max-cosine`` of, a question of the excluded files (the question bank:
-nothing evaluated on may be trained on). It prints what it dropped and why.
+nothing evaluated on may be trained on). It prints what it dropped and why. With ``--add``, the
+questions already in the corpus are kept (first, as they are) and OUT_DIR's are added to them: a
+new writer joins without the earlier writers' files.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from index.question_index import in_context
 from index.store import chunk_corpus
 from index.units import Unit, units_of
 from knowledge.documents import load_documents
-from knowledge.questions import ABSTAIN_FILE, QUESTIONS_DIR
+from knowledge.questions import ABSTAIN_FILE, QUESTIONS_DIR, anchor_key, load_refused
 from knowledge.settings import get_settings
 from knowledge.text import fold
 
@@ -57,16 +59,23 @@ def bank_questions(paths: list[Path]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _items(value: Any) -> list[tuple[str, str | None]]:
+def _items(value: Any, persona: str | None = None) -> list[tuple[str, str | None, str]]:
+    """A writer's questions for one unit (``persona``: theirs; None: each names its own ``by``)."""
     if value == "skip" or value is None:
         return []
     out = []
     for item in value:
         if isinstance(item, dict):
-            out.append((str(item["q"]).strip(), str(item["after"]).strip() if item.get("after") else None))
+            after = str(item["after"]).strip() if item.get("after") else None
+            out.append((str(item["q"]).strip(), after, persona or str(item["by"])))
         else:
-            out.append((str(item).strip(), None))
+            out.append((str(item).strip(), None, persona or "unknown"))
     return out
+
+
+def _entries(path: Path) -> list[dict[str, Any]]:
+    """The units of a document's question file, in order."""
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["units"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", type=Path, nargs="*", default=[])
     parser.add_argument("--max-cosine", type=float, default=0.95)
     parser.add_argument("--to", type=Path, default=QUESTIONS_DIR)
+    parser.add_argument("--add", action="store_true", help="keep the corpus in --to and add to it")
     args = parser.parse_args(argv)
     settings = get_settings()
     documents = {d.id: d for d in load_documents(settings.sources_dir)}
@@ -87,6 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     # (doc, unit index) -> list of (question, after, persona); and skips
     written: dict[tuple[str, int], list[tuple[str, str | None, str]]] = defaultdict(list)
     skipped: dict[tuple[str, int], set[str]] = defaultdict(set)
+    refused: list[tuple[str, str | None, str, str]] = []
+    if args.add:
+        for doc_id, units in units_by_doc.items():
+            path = args.to / f"{doc_id}.yaml"
+            entries_before = _entries(path) if path.exists() else []  # a new document has none yet
+            for index, (unit, old) in enumerate(zip(units, entries_before, strict=bool(entries_before))):
+                if anchor_key(old["unit"]) != anchor_key(unit.text):
+                    raise SystemExit(f"{doc_id}.yaml: unit {index + 1} no longer matches the source")
+                written[(doc_id, index)].extend(_items(old.get("questions")))
+        refused.extend((r.text, r.after, r.category, r.by) for r in load_refused(args.to / ABSTAIN_FILE))
     for path in sorted(args.out_dir.glob("units-*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         persona = data["persona"]
@@ -98,9 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                     raise SystemExit(f"{path.name}: {doc_id} has no unit {key}")
                 if value == "skip":
                     skipped[(doc_id, index)].add(persona)
-                for text, after in _items(value):
-                    written[(doc_id, index)].append((text, after, persona))
-    refused: list[tuple[str, str | None, str, str]] = []
+                written[(doc_id, index)].extend(_items(value, persona))
     for path in sorted(args.out_dir.glob("abstain-*.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")):
             after = str(item["after"]).strip() if item.get("after") else None
