@@ -55,6 +55,7 @@ class Evidence:
     coverage: float
     unknown: int
     years: tuple[str, ...]  # the years the question names
+    kind_quotable: np.ndarray  # bool per unit: it, or a neighbour quoted with it, holds the kind asked
 
 
 class EvidenceBuilder:
@@ -124,6 +125,27 @@ class EvidenceBuilder:
             held = np.asarray([strength(kind, u.text) if marked(kind) else 0.0 for u in self.units])
             missing = np.asarray([float(marked(kind) and not holds(kind, u.text)) for u in self.units])
             out[kind] = (held, missing)
+        return out
+
+    @cached_property
+    def _kinds_quotable(self) -> dict[AnswerType, np.ndarray]:
+        """Per kind of answer: whether each unit, or a neighbour in its section (which the quote
+        brings along when the unit itself holds none, index/quote.py), holds one."""
+        units = self.units
+
+        def beside(i: int, j: int) -> bool:
+            return (
+                0 <= j < len(units)
+                and units[j].chunk_id == units[i].chunk_id
+                and units[j].section == units[i].section
+            )
+
+        out = {}
+        for kind in AnswerType:
+            held = [not marked(kind) or holds(kind, u.text) for u in units]
+            out[kind] = np.asarray(
+                [held[i] or any(beside(i, j) and held[j] for j in (i - 1, i + 1)) for i in range(len(units))]
+            )
         return out
 
     def build(
@@ -227,6 +249,7 @@ class EvidenceBuilder:
             coverage=r.coverage(analysis),
             unknown=len(analysis.unknown),
             years=tuple(dict.fromkeys(_YEAR.findall(fold(focus_text)))),
+            kind_quotable=self._kinds_quotable[kind],
         )
 
 

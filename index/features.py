@@ -38,7 +38,8 @@ DECISION_FEATURES = (
     "question_vote",
     "unit_dense",
     "lexical",
-    "kind_missing",  # a strict kind (a date, an amount ...) was asked for and the unit holds none
+    "kind_missing",  # a strict kind (a date, an amount ...) was asked for and neither the unit nor a
+    # neighbour quoted with it holds one
     "answered_dense",  # the closest written question of any unit
     "refused_dense",  # the closest question the sources do not answer
     "dense_lead",  # answered_dense - refused_dense

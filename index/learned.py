@@ -124,7 +124,9 @@ def decision_features(evidence: Evidence, ranked: Ranked, year_missing: bool) ->
     col = {name: i for i, name in enumerate(UNIT_FEATURES)}
     p = ranked.probabilities
     second = p[ranked.order[1]] if len(ranked.order) > 1 else 0.0
-    strict_missing = evidence.analysis.answer_type in STRICT and f[col["kind_missing"]] > 0
+    # What the reply would quote holds no answer of the strict kind asked for (a neighbour that holds
+    # it is quoted with the best unit: index/quote.py).
+    strict_missing = evidence.analysis.answer_type in STRICT and not evidence.kind_quotable[best]
     words = len(evidence.asked.text.split())
     return np.asarray(
         [

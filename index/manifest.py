@@ -9,7 +9,7 @@ from pathlib import Path
 
 from knowledge.questions import load_corpus
 
-FORMAT_VERSION = 4  # 4: the nearest written questions vote by meaning and words
+FORMAT_VERSION = 5  # 5: the decision's kind_missing counts a neighbour the quote brings along
 TUNING_FILE = "tuning.json"  # what a domain-tuned model was tuned from (index/tune.py)
 TUNER_VERSION = "1"
 
