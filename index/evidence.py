@@ -22,7 +22,7 @@ from index.fusion import ranks
 from index.query import Query
 from index.question_index import QuestionIndex
 from index.retriever import Retriever
-from index.units import Unit, units_of
+from index.units import Unit, beside, units_of
 from knowledge.text import fold
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -132,19 +132,14 @@ class EvidenceBuilder:
         """Per kind of answer: whether each unit, or a neighbour in its section (which the quote
         brings along when the unit itself holds none, index/quote.py), holds one."""
         units = self.units
-
-        def beside(i: int, j: int) -> bool:
-            return (
-                0 <= j < len(units)
-                and units[j].chunk_id == units[i].chunk_id
-                and units[j].section == units[i].section
-            )
-
         out = {}
         for kind in AnswerType:
             held = [not marked(kind) or holds(kind, u.text) for u in units]
             out[kind] = np.asarray(
-                [held[i] or any(beside(i, j) and held[j] for j in (i - 1, i + 1)) for i in range(len(units))]
+                [
+                    held[i] or any(beside(units, i, j) and held[j] for j in (i - 1, i + 1))
+                    for i in range(len(units))
+                ]
             )
         return out
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.answer_types import AnswerType, holds, marked
-from index.units import Unit
+from index.units import Unit, beside
 from knowledge.text import fold
 
 SHORT_UNIT_WORDS = 8
@@ -46,7 +46,7 @@ def quoted(
     unit = units[best]
 
     def neighbour(i: int) -> bool:
-        return 0 <= i < len(units) and units[i].chunk_id == unit.chunk_id and units[i].section == unit.section
+        return beside(units, best, i)
 
     def as_likely(i: int, share: float) -> bool:
         """Whether the ranker finds unit ``i`` at least ``share`` as likely as the best."""

@@ -53,6 +53,16 @@ def units_of(chunks: Sequence[Chunk]) -> tuple[Unit, ...]:
     return tuple(out)
 
 
+def beside(units: Sequence[Unit], i: int, j: int) -> bool:
+    """Whether ``units[j]`` is a neighbour of ``units[i]`` in its passage and section (one a quote
+    may bring along)."""
+    return (
+        0 <= j < len(units)
+        and units[j].chunk_id == units[i].chunk_id
+        and units[j].section == units[i].section
+    )
+
+
 def anchored(units: Sequence[Unit], corpus: QuestionCorpus, documents: Iterable[str]) -> dict[str, Unit]:
     """The unit each anchor of ``corpus`` names, by anchor id (a text repeated in one document
     names its first occurrence). Raises :class:`AnchorError` naming every anchor of a document in
