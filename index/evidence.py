@@ -133,8 +133,8 @@ class EvidenceBuilder:
         brings along when the unit itself holds none, index/quote.py), holds one."""
         units = self.units
         out = {}
-        for kind in AnswerType:
-            held = [not marked(kind) or holds(kind, u.text) for u in units]
+        for kind, (_, missing) in self._kinds.items():
+            held = missing == 0
             out[kind] = np.asarray(
                 [
                     held[i] or any(beside(units, i, j) and held[j] for j in (i - 1, i + 1))
