@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -168,6 +168,11 @@ class SwedishAnalyzer:
 
     def content_terms(self, text: str) -> list[Term]:
         return [t for t in self.terms(text) if not t.stop]
+
+    @property
+    def word_forms(self) -> Iterable[str]:
+        """Every lower-case word form the lookup table knows, as written (with å/ä/ö)."""
+        return self._table.exact.keys()
 
     def is_word(self, folded: str) -> bool:
         """Whether a folded word is a Swedish word form the lookup table knows."""

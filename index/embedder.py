@@ -79,7 +79,8 @@ class QueryEmbedder:
     asked again, or the same question embedded by the retriever and the curated-answer matcher
     in one turn, is embedded once. A faster path for queries may be given; it is checked against
     the model on first use and not used below ``min_agreement`` cosine. Passages always come
-    from the model, so the index and the queries stay in one space."""
+    from the model, so the index and the queries stay in one space. ``restore`` rewrites a query
+    before it is embedded (:mod:`index.diacritics`: the å/ä/ö it was typed without)."""
 
     PROBE = "Vem sammankallar till lokala samverkansmöten när parterna inte är överens?"
 
@@ -89,8 +90,10 @@ class QueryEmbedder:
         fast: Callable[[Sequence[str]], np.ndarray] | None = None,
         cache_size: int = 4096,
         min_agreement: float = 0.999,
+        restore: Callable[[str], str] | None = None,
     ) -> None:
         self.model = model
+        self._restore = restore
         self.model_id = model.model_id
         self._fast = fast
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -127,7 +130,8 @@ class QueryEmbedder:
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
             encode = self.fast_path or self.model.embed_queries
-            for text, vector in zip(missing, encode(missing), strict=True):
+            restored = [self._restore(t) for t in missing] if self._restore else missing
+            for text, vector in zip(missing, encode(restored), strict=True):
                 found[text] = vector
             with self._lock:
                 for text in missing:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from knowledge.questions import load_corpus
 
-FORMAT_VERSION = 5  # 5: the decision's kind_missing counts a neighbour the quote brings along
+FORMAT_VERSION = 6  # 6: queries are embedded with their å/ä/ö restored (index/diacritics.py)
 TUNING_FILE = "tuning.json"  # what a domain-tuned model was tuned from (index/tune.py)
-TUNER_VERSION = "1"
+TUNER_VERSION = "2"  # 2: the written questions are tuned on with their å/ä/ö restored
 
 
 @dataclass(frozen=True)

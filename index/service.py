@@ -11,6 +11,7 @@ from functools import cached_property
 
 from index import store
 from index.analysis import SwedishAnalyzer
+from index.diacritics import DiacriticRestorer, has_diacritics
 from index.embedder import QueryEmbedder, SentenceTransformerEmbedder
 from index.evidence import Asked, Evidence, EvidenceBuilder
 from index.learned import Learned, Ranked, decision_features, rank
@@ -19,6 +20,7 @@ from index.question_index import QuestionIndex
 from index.retriever import Retriever, SearchResult
 from index.units import Unit
 from knowledge.documents import load_documents
+from knowledge.questions import load_corpus
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,21 @@ class SearchEngine:
         model = SentenceTransformerEmbedder(
             s.embedding_model, s.query_prompt, s.passage_prompt, s.torch_threads
         )
-        return QueryEmbedder(model, cache_size=s.query_cache_size)
+        return QueryEmbedder(model, cache_size=s.query_cache_size, restore=self._restore)
+
+    @cached_property
+    def restorer(self) -> DiacriticRestorer:
+        """How a question typed without å/ä/ö is read (index/diacritics.py), learnt from the sources
+        and the written questions that use them."""
+        s = self.settings
+        corpus = load_corpus(s.questions_dir)
+        texts = [f"{d.title}\n{d.body}" for d in load_documents(s.sources_dir)]
+        written = [q.text for q in corpus.questions] + [r.text for r in corpus.refused]
+        texts += [t for t in written if has_diacritics(t)]
+        return DiacriticRestorer.learn(texts, self.analyzer.word_forms)
+
+    def _restore(self, text: str) -> str:
+        return self.restorer.restore(text)
 
     @cached_property
     def analyzer(self) -> SwedishAnalyzer:

@@ -44,6 +44,7 @@ from index.manifest import (
     stale_tuning,
 )
 from index.question_index import in_context
+from index.service import SearchEngine
 from index.store import chunk_corpus
 from index.units import Unit, anchored, units_of
 from knowledge.documents import load_documents
@@ -156,7 +157,8 @@ def tune(base: Path, out: Path, parameters: TuningParameters | None = None) -> T
     units = units_of(chunk_corpus(documents))
     corpus = load_corpus(settings.questions_dir)
     anchors = anchored(units, corpus, [d.id for d in documents])
-    by_unit = _questions_by_unit(corpus, anchors)
+    restore = SearchEngine(settings).restorer.restore  # questions read as the engine reads them
+    by_unit = {u: [restore(q) for q in qs] for u, qs in _questions_by_unit(corpus, anchors).items()}
 
     model = SentenceTransformer(str(base), device="cpu", local_files_only=True)
     model.max_seq_length = p.max_tokens

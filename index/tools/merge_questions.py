@@ -8,9 +8,11 @@ The writers (prompts in knowledge/questions/prompts/given/) each wrote one file 
 the unit lister gave them) and ``abstain-<x>.yaml`` (questions the sources do not answer). This
 tool anchors each question to its unit's text, drops exact repeats, and drops every question that
 is, or is within cosine ``--max-cosine`` of, a question of the excluded files (the question bank:
-nothing evaluated on may be trained on). It prints what it dropped and why. With ``--add``, the
-questions already in the corpus are kept (first, as they are) and OUT_DIR's are added to them: a
-new writer joins without the earlier writers' files.
+nothing evaluated on may be trained on). Questions are compared as the assistant embeds them
+(with the å/ä/ö they were typed without restored: index/diacritics.py). It prints what it dropped
+and why. With ``--add``, the questions already in the corpus are kept (first, as they are, through
+the same checks) and OUT_DIR's are added to them: a new writer joins without the earlier writers'
+files, and run with an empty OUT_DIR it checks the corpus again.
 """
 
 from __future__ import annotations
