@@ -11,12 +11,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from index.diacritics import has_diacritics
 from knowledge.text import fold
 
 _SUFFIXES = (
@@ -37,7 +38,6 @@ _SUFFIXES = (
     "s",
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
-_DIACRITICS = re.compile(r"[åäöéü]")
 OVERRIDES_PATH = Path(__file__).parent / "data" / "lemma_overrides.tsv"
 QUESTION_WORDS_PATH = Path(__file__).parent / "data" / "question_words.txt"
 STOP_WORDS_PATH = Path(__file__).parent / "data" / "stop_words.txt"
@@ -133,7 +133,7 @@ class SwedishAnalyzer:
         exact = table.exact.get(word)
         if exact:
             readings.append(exact)
-        if not _DIACRITICS.search(word):
+        if not has_diacritics(word):
             readings.extend(table.folded.get(word, ()))
         if not readings:
             # An unknown compound ("samverkansmöten"): lemmatise its longest known tail.
@@ -170,7 +170,7 @@ class SwedishAnalyzer:
         return [t for t in self.terms(text) if not t.stop]
 
     @property
-    def word_forms(self) -> Iterable[str]:
+    def word_forms(self) -> Collection[str]:
         """Every lower-case word form the lookup table knows, as written (with å/ä/ö)."""
         return self._table.exact.keys()
 
@@ -215,7 +215,7 @@ def load_lemma_table() -> LemmaTable:
         lower = form.lower()
         lemma_folded = fold(lemma)
         exact.setdefault(lower, lemma_folded)
-        if _DIACRITICS.search(lower):
+        if has_diacritics(lower):
             readings = folded.setdefault(fold(lower), [])
             if lemma_folded not in readings:
                 readings.append(lemma_folded)

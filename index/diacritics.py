@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from knowledge.text import fold
@@ -41,7 +41,7 @@ class DiacriticRestorer:
     forms: Mapping[str, str] = field(default_factory=dict)  # folded word -> the form to write instead
     lexicon: Mapping[str, str] = field(default_factory=dict)  # folded word -> its only form with
     # diacritics in the lookup table (words the texts never use)
-    words: frozenset[str] = frozenset()  # every Swedish word form the lookup table knows, lower-case
+    words: Collection[str] = frozenset()  # every Swedish word form the lookup table knows, lower-case
 
     def restore(self, text: str) -> str:
         """``text`` with each word typed without diacritics written as the texts write it."""
@@ -61,7 +61,7 @@ class DiacriticRestorer:
         return form[:1].upper() + form[1:]
 
     @classmethod
-    def learn(cls, texts: Iterable[str], words: Iterable[str] = ()) -> DiacriticRestorer:
+    def learn(cls, texts: Iterable[str], words: Collection[str] = ()) -> DiacriticRestorer:
         """From ``texts`` written with diacritics (the sources, the written questions that use
         them) and the lower-case Swedish word forms ``words`` (for words the texts never use)."""
         used: Counter[str] = Counter()  # exactly as written
@@ -79,10 +79,9 @@ class DiacriticRestorer:
             if best != folded and n >= MIN_LEAD * candidates.get(folded, 0):
                 written = by_lower[best].most_common(1)[0][0]
                 forms[folded] = written if written.isupper() and len(written) > 1 else best
-        known = frozenset(words)
         with_diacritics: dict[str, set[str]] = defaultdict(set)
-        for word in known:
+        for word in words:
             if has_diacritics(word):
                 with_diacritics[fold(word)].add(word)
         lexicon = {f: next(iter(w)) for f, w in with_diacritics.items() if len(w) == 1 and f not in by_fold}
-        return cls(forms, lexicon, known)
+        return cls(forms, lexicon, words)
