@@ -26,6 +26,17 @@ from knowledge.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def learn_restorer(settings: Settings, analyzer: SwedishAnalyzer) -> DiacriticRestorer:
+    """The restorer learnt from the sources and the written questions that use å/ä/ö, with the
+    analyser's lookup table for words they never use: how the engine, the index build and the
+    tuning read a question."""
+    corpus = load_corpus(settings.questions_dir)
+    texts = [f"{d.title}\n{d.body}" for d in load_documents(settings.sources_dir)]
+    written = [q.text for q in corpus.questions] + [r.text for r in corpus.refused]
+    texts += [t for t in written if has_diacritics(t)]
+    return DiacriticRestorer.learn(texts, analyzer.word_forms)
+
+
 @dataclass(frozen=True)
 class Judgement:
     """A question weighed against every unit: the evidence, the units ranked, and the learned
@@ -62,14 +73,8 @@ class SearchEngine:
 
     @cached_property
     def restorer(self) -> DiacriticRestorer:
-        """How a question typed without å/ä/ö is read (index/diacritics.py), learnt from the sources
-        and the written questions that use them."""
-        s = self.settings
-        corpus = load_corpus(s.questions_dir)
-        texts = [f"{d.title}\n{d.body}" for d in load_documents(s.sources_dir)]
-        written = [q.text for q in corpus.questions] + [r.text for r in corpus.refused]
-        texts += [t for t in written if has_diacritics(t)]
-        return DiacriticRestorer.learn(texts, self.analyzer.word_forms)
+        """How a question typed without å/ä/ö is read (index/diacritics.py)."""
+        return learn_restorer(self.settings, self.analyzer)
 
     def _restore(self, text: str) -> str:
         return self.restorer.restore(text)

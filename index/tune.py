@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from index.analysis import SwedishAnalyzer
 from index.manifest import (
     TUNER_VERSION,
     TUNING_FILE,
@@ -44,7 +45,7 @@ from index.manifest import (
     stale_tuning,
 )
 from index.question_index import in_context
-from index.service import SearchEngine
+from index.service import learn_restorer
 from index.store import chunk_corpus
 from index.units import Unit, anchored, units_of
 from knowledge.documents import load_documents
@@ -157,7 +158,7 @@ def tune(base: Path, out: Path, parameters: TuningParameters | None = None) -> T
     units = units_of(chunk_corpus(documents))
     corpus = load_corpus(settings.questions_dir)
     anchors = anchored(units, corpus, [d.id for d in documents])
-    restore = SearchEngine(settings).restorer.restore  # questions read as the engine reads them
+    restore = learn_restorer(settings, SwedishAnalyzer()).restore  # read as the engine reads them
     by_unit = {u: [restore(q) for q in qs] for u, qs in _questions_by_unit(corpus, anchors).items()}
 
     model = SentenceTransformer(str(base), device="cpu", local_files_only=True)

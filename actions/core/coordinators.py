@@ -15,10 +15,35 @@ from knowledge.rules import get_rule, rule_sources
 from knowledge.text import fold
 
 ROLES = ("gsa", "ksa")
-ROLE_PATTERNS = {
-    "gsa": re.compile(r"\bgsa\b|samordnande vardcentral|geografiskt samordningsansvar"),
-    "ksa": re.compile(r"\bksa\b|kommunens samordnande funktion"),
-}
+# A role is named by its abbreviation, or by its parts in any order: a coordinating ("samordn…")
+# health centre ("vårdcentral", "vc", "hälsocentral") is the region's GSA, a coordinating function
+# of the municipality the KSA ("vilken vc är samordnande", "vårdcentralen med samordningsansvar",
+# "samordnande funktion i kommunen"). Folded text (no å/ä/ö).
+_ABBREVIATIONS = {"gsa": re.compile(r"\bgsa\b"), "ksa": re.compile(r"\bksa\b")}
+_COORDINATING = re.compile(r"\bsamordn\w*|\bsamordningsansvar\w*|geografiskt samordningsansvar")
+_HEALTH_CENTRE = re.compile(r"\b(?:vardcentral\w*|vc|halsocentral\w*|huslakarmottagning\w*)\b")
+_FUNCTION = re.compile(r"\bfunktion\w*")
+_MUNICIPALITY = re.compile(r"\bkommun\w*")
+_REGION = re.compile(r"\bregion\w*")
+
+
+def roles_named(folded: str) -> list[str]:
+    """The roles ("gsa", "ksa") a folded text names, in the order of ROLES."""
+    named = {role for role, pattern in _ABBREVIATIONS.items() if pattern.search(folded)}
+    if _COORDINATING.search(folded):
+        if _HEALTH_CENTRE.search(folded) or (_FUNCTION.search(folded) and _REGION.search(folded)):
+            named.add("gsa")
+        elif _FUNCTION.search(folded) and _MUNICIPALITY.search(folded):
+            named.add("ksa")
+    return [role for role in ROLES if role in named]
+
+
+def role_named(folded: str) -> str | None:
+    """The first role a folded text names (GSA before KSA), if any."""
+    named = roles_named(folded)
+    return named[0] if named else None
+
+
 _WHO = re.compile(r"\b(vem|vilken|vilket|vilka)\b")
 # "Vem är/har GSA", "vilken vårdcentral är ...", "vår KSA": asks who holds the role in an area.
 _HOLDER = re.compile(
@@ -103,7 +128,7 @@ class Coordinators:
         """A "who is GSA/KSA in <area>" question that NLU did not recognise, answered structurally;
         None for anything else."""
         folded = fold(text)
-        role = next((r for r, pattern in ROLE_PATTERNS.items() if pattern.search(folded)), None)
+        role = role_named(folded)
         if role is None:
             return None
         # "Vem är GSA i Farsta?", "KSA Huddinge", "vad heter KSA i Huddinge": who holds the role
@@ -122,7 +147,7 @@ class Coordinators:
         role: str | None = None
         for part in _PARTS.split(text):
             folded = fold(part)
-            named = [r for r, pattern in ROLE_PATTERNS.items() if pattern.search(folded)]
+            named = roles_named(folded)
             role = named[0] if len(named) == 1 else role
             if role is None:
                 continue  # no role named yet: whatever area this part names pairs with none

@@ -24,7 +24,7 @@ from actions.constants import (
 )
 from actions.core import mobile_team, templates
 from actions.core.citations import Citations
-from actions.core.coordinators import REGION_SKANE, REGION_STOCKHOLM, ROLE_PATTERNS, Coordinators
+from actions.core.coordinators import REGION_SKANE, REGION_STOCKHOLM, Coordinators, role_named
 from actions.core.curated import CuratedAnswers
 from actions.core.passages import Considered, PassageAnswerer
 from actions.core.question import Question
@@ -245,7 +245,7 @@ class AnsweringCore:
             if resolution is None and region is not None:
                 return self.coordinators.convener_in_region(region)  # "och i Stockholms län då?"
             return self._convener(question.text)
-        role = next((r for r, p in ROLE_PATTERNS.items() if p.search(fold(previous))), None)
+        role = role_named(fold(previous))
         if role is not None and resolution is not None:
             return self.coordinators.answer(role, resolution)
         return None

@@ -95,6 +95,32 @@ def test_route_answers_only_who_is_gsa_or_ksa_in_a_named_area(coordinators):
 
 
 @pytest.mark.parametrize(
+    ("text", "role", "area"),
+    [
+        ("vilken vc ar samordnande i Bromma", "gsa", "bromma"),
+        ("samordnande vc i Farsta?", "gsa", "farsta"),
+        ("vilken vårdcentral har samordningsansvaret i Solna", "gsa", "solna"),
+        ("vem är regionens samordnande funktion i Solna", "gsa", "solna"),
+        ("vilken är kommunens samordnande funktion i Nacka", "ksa", "nacka"),
+        ("vem är samordnande funktion för kommunen i Nacka", "ksa", "nacka"),
+    ],
+)
+def test_route_knows_a_role_by_its_parts_as_well_as_by_its_abbreviation(coordinators, text, role, area):
+    routed = coordinators.route(text)
+    assert routed is not None and routed.area == area
+    assert f"({role.upper()})" in routed.text
+
+
+def test_route_leaves_questions_about_coordinating_in_general_to_the_sources(coordinators):
+    # Coordination without a role, or what a role is for, is answered from the sources.
+    assert coordinators.route("Kan vårdcentralerna i Skåne samordna sig när det gäller hembesök?") is None
+    assert (
+        coordinators.route("vem ansvarar for att det finns en vc med samordningsansvar i varje kommun")
+        is None
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "about_the_role"),
     [
         ("Vilka kunskaper behöver kommunens samordnande funktion?", True),
