@@ -6,7 +6,7 @@ with citations (knowledge/rules.yaml); a name is never made up."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from actions.core import templates
 from knowledge.answer import Answer, AnswerKind, SourceRef
@@ -79,10 +79,18 @@ class Coordinators:
             else templates.UNDERSTOOD_AS.format(matched=resolution.matched, name=area.name) + " "
         )
         if area.region == REGION_SKANE:
-            return _rules_answer(
+            # Skåne's routine names no GSA or KSA: the holder asked for is not known, so this is
+            # an abstention (offered to the process lead) that says what the routine has instead.
+            told = _rules_answer(
                 understood + templates.SKANE_AREA.format(name=area.name),
                 ("skane_no_gsa", "convener_skane"),
                 area,
+            )
+            return replace(
+                told,
+                kind=AnswerKind.ABSTAIN,
+                text=told.text + "\n\n" + templates.ABSTAIN_OFFER,
+                buttons=templates.PASS_ON_BUTTONS,
             )
         if area.id == STOCKHOLM_CITY:
             districts = self.register.children(STOCKHOLM_CITY)

@@ -60,10 +60,13 @@ def test_stockholm_alone_asks_for_the_district(coordinators):
     assert len(a.buttons) == 13 and ("Farsta", "Farsta") in a.buttons
 
 
-def test_skane_municipality_gets_the_skane_agreement(coordinators):
+def test_skane_municipality_gets_the_skane_agreement_and_an_offer_to_pass_the_question_on(coordinators):
+    # Skåne's routine names no GSA: who holds it is not known, which is said plainly and offered
+    # to the process lead, with what the routine has instead.
     a = coordinators.answer("gsa", get_register().resolve("Vem är GSA i Lund?"))
-    assert a.kind is AnswerKind.RULE and a.area == "lund"
+    assert a.kind is AnswerKind.ABSTAIN and a.area == "lund" and a.buttons
     assert "Skåne" in a.text and "det kommunen som sammankallar den lokala samverkan" in a.text
+    assert a.text.endswith("Vill du att jag skickar frågan vidare till processledaren?")
     assert _docs(a) == {"skane-samverkan-rutin"}
 
 
