@@ -38,7 +38,8 @@ from knowledge.text import fold
 # Which persona wrote each must-abstain file (knowledge/questions/prompts/given/abstain-*.md).
 ABSTAIN_WRITERS = {"abstain-a": "district-administrator", "abstain-b": "health-centre-nurse",
                    "abstain-c": "municipal-mas", "abstain-d": "keyword-searcher",
-                   "abstain-e": "teams-writer", "abstain-f": "district-administrator"}  # fmt: skip
+                   "abstain-e": "teams-writer", "abstain-f": "district-administrator",
+                   "abstain-g": "health-centre-nurse"}  # fmt: skip
 HEADER = """# Written questions for {doc} ({title}): for each answer unit (anchored by its text), the
 # questions it answers, written blind from the sources by writers with different personas
 # (knowledge/questions/prompts/). Built by index/tools/merge_questions.py; edit freely: a unit
