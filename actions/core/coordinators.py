@@ -20,18 +20,18 @@ ROLES = ("gsa", "ksa")
 # of the municipality the KSA ("vilken vc är samordnande", "vårdcentralen med samordningsansvar",
 # "samordnande funktion i kommunen"). Folded text (no å/ä/ö).
 _ABBREVIATIONS = {"gsa": re.compile(r"\bgsa\b"), "ksa": re.compile(r"\bksa\b")}
-_COORDINATING = re.compile(r"\bsamordn\w*|\bsamordningsansvar\w*|geografiskt samordningsansvar")
+_COORDINATING = re.compile(r"\bsamordn\w*")  # samordnande, samordnar, samordningsansvar
 _HEALTH_CENTRE = re.compile(r"\b(?:vardcentral\w*|vc|halsocentral\w*|huslakarmottagning\w*)\b")
 _FUNCTION = re.compile(r"\bfunktion\w*")
 _MUNICIPALITY = re.compile(r"\bkommun\w*")
-_REGION = re.compile(r"\bregion\w*")
+_REGIONS_OWN = re.compile(r"\bregionens\b")  # "regionens samordnande funktion" is the GSA
 
 
 def roles_named(folded: str) -> list[str]:
     """The roles ("gsa", "ksa") a folded text names, in the order of ROLES."""
     named = {role for role, pattern in _ABBREVIATIONS.items() if pattern.search(folded)}
     if _COORDINATING.search(folded):
-        if _HEALTH_CENTRE.search(folded) or (_FUNCTION.search(folded) and _REGION.search(folded)):
+        if _HEALTH_CENTRE.search(folded) or (_FUNCTION.search(folded) and _REGIONS_OWN.search(folded)):
             named.add("gsa")
         elif _FUNCTION.search(folded) and _MUNICIPALITY.search(folded):
             named.add("ksa")
