@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from actions.core import templates
+from knowledge.answer import Answer, AnswerKind, SourceRef
+
 
 class Reason(StrEnum):
     ANSWER = "answer"
@@ -50,3 +53,17 @@ def decide(signals: Signals, threshold: float) -> Decision:
     if signals.unit is None or signals.probability < threshold:
         return Decision(Reason.NOT_ANSWERED, confidence)
     return Decision(Reason.ANSWER, confidence)
+
+
+def offered(
+    text: str, sources: tuple[SourceRef, ...] = (), confidence: float = 0.0, area: str | None = None
+) -> Answer:
+    """An abstention that says why (``text``) and offers to pass the question on to the process lead."""
+    return Answer(
+        AnswerKind.ABSTAIN,
+        text + "\n\n" + templates.ABSTAIN_OFFER,
+        sources,
+        confidence,
+        area,
+        buttons=templates.PASS_ON_BUTTONS,
+    )

@@ -6,9 +6,10 @@ with citations (knowledge/rules.yaml); a name is never made up."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from actions.core import templates
+from actions.core.abstention import offered
 from knowledge.answer import Answer, AnswerKind, SourceRef
 from knowledge.registry import Area, Designation, DesignationStore, Register, Resolution
 from knowledge.rules import get_rule, rule_sources
@@ -86,12 +87,7 @@ class Coordinators:
                 ("skane_no_gsa", "convener_skane"),
                 area,
             )
-            return replace(
-                told,
-                kind=AnswerKind.ABSTAIN,
-                text=told.text + "\n\n" + templates.ABSTAIN_OFFER,
-                buttons=templates.PASS_ON_BUTTONS,
-            )
+            return offered(told.text, told.sources, told.confidence, told.area)
         if area.id == STOCKHOLM_CITY:
             districts = self.register.children(STOCKHOLM_CITY)
             return Answer(

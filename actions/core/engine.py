@@ -23,6 +23,7 @@ from actions.constants import (
     INTENT_INFORM_AREA,
 )
 from actions.core import mobile_team, templates
+from actions.core.abstention import offered
 from actions.core.citations import Citations
 from actions.core.coordinators import REGION_SKANE, REGION_STOCKHOLM, Coordinators, role_named
 from actions.core.curated import CuratedAnswers
@@ -136,8 +137,7 @@ class AnsweringCore:
         region = other_regions().named_in(question.text)
         if region is None or self.coordinators.register.find_all(question.text):
             return None
-        text = templates.OTHER_REGION.format(region=region) + "\n\n" + templates.ABSTAIN_OFFER
-        return Answer(AnswerKind.ABSTAIN, text, buttons=templates.PASS_ON_BUTTONS)
+        return offered(templates.OTHER_REGION.format(region=region))
 
     def coordinator(self, question: Question) -> Answer:
         """A question NLU took for GSA/KSA in an area or for who convenes (area from the slots)."""

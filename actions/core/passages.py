@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from actions.core import templates
-from actions.core.abstention import Decision, Reason, Signals, decide
+from actions.core.abstention import Decision, Reason, Signals, decide, offered
 from actions.core.citations import quoted_sources
 from actions.core.question import Question, clean_text
 from index.answer_types import values
@@ -70,12 +70,7 @@ class PassageAnswerer:
         if found is None:
             if not self._is_abbreviation(abbreviation, question.text):
                 return None
-            text = templates.NO_DEFINITION.format(abbreviation=abbreviation.upper())
-            return Answer(
-                AnswerKind.ABSTAIN,
-                text + "\n\n" + templates.ABSTAIN_OFFER,
-                buttons=templates.PASS_ON_BUTTONS,
-            )
+            return offered(templates.NO_DEFINITION.format(abbreviation=abbreviation.upper()))
         lead = templates.DEFINITION.format(abbreviation=found.abbreviation, long_form=found.long_form)
         source = SourceRef(
             found.chunk.doc_id,
@@ -131,12 +126,7 @@ class PassageAnswerer:
         if decision.reason is Reason.NO_CONTENT:
             return Considered(Answer(AnswerKind.ABSTAIN, templates.NOT_UNDERSTOOD), decision, signals)
         if decision.abstain or unit is None:
-            abstain = Answer(
-                AnswerKind.ABSTAIN,
-                prefix + templates.ABSTAIN + "\n\n" + templates.ABSTAIN_OFFER,
-                confidence=decision.confidence,
-                buttons=templates.PASS_ON_BUTTONS,
-            )
+            abstain = offered(prefix + templates.ABSTAIN, confidence=decision.confidence)
             return Considered(abstain, decision, signals)
         units = self.engine.evidence.units
         best = units.index(unit)
