@@ -69,7 +69,7 @@ class EvidenceBuilder:
         """The same units weighed against other written questions (the process lead's edits):
         what was computed about the units alone is kept."""
         other = EvidenceBuilder(self.retriever, questions)
-        per_question = {"questions", "_entry_unit", "_entry_document"}
+        per_question = {"questions", "_entry_unit", "_entry_document", "_refused_years"}
         other.__dict__.update({k: v for k, v in self.__dict__.items() if k not in per_question})
         return other
 
@@ -112,6 +112,26 @@ class EvidenceBuilder:
         for chunk in self.retriever.stored.chunks:
             years.setdefault(chunk.doc_id, set()).update(_YEAR.findall(f"{chunk.title} {chunk.text}"))
         return {d: frozenset(y) for d, y in years.items()}
+
+    @cached_property
+    def _refused_years(self) -> list[tuple[int, frozenset[str]]]:
+        """The refused questions that name years ("vad fick SLSO 2024?"), with their years."""
+        out = []
+        for i, entry in enumerate(self.questions.entries):
+            years = frozenset(_YEAR.findall(fold(entry.text))) if entry.refused else frozenset()
+            if years:
+                out.append((i, years))
+        return out
+
+    def _refused_for_other_years(self, years: Sequence[str]) -> np.ndarray:
+        """The refused questions naming a year the question does not: the year may be all that
+        makes them unanswerable ("slso ersättning 2023" beside "slso ersättning 2021"), so they are
+        no evidence against it."""
+        out = np.zeros(len(self.questions.entries), dtype=bool)
+        asked = set(years)
+        for i, named in self._refused_years:
+            out[i] = not named <= asked
+        return out
 
     def years_missing(self, years: Sequence[str], unit: Unit) -> bool:
         """Whether the question names a year its answer's document never mentions."""
@@ -169,6 +189,8 @@ class EvidenceBuilder:
             visible &= self.questions.writers != hide_writer
         if hide_document is not None:
             visible &= self._entry_document != hide_document
+        years = tuple(dict.fromkeys(_YEAR.findall(fold(focus_text))))
+        visible &= ~self._refused_for_other_years(years)
         dense_q = self.questions.similarities(vector)
         words_q = self.questions.word_scores(groups) if groups else np.zeros(len(entry_unit))
         answered = visible & (entry_unit >= 0)
@@ -243,7 +265,7 @@ class EvidenceBuilder:
             refused_share=refused_share,
             coverage=r.coverage(analysis),
             unknown=len(analysis.unknown),
-            years=tuple(dict.fromkeys(_YEAR.findall(fold(focus_text)))),
+            years=years,
             kind_quotable=self._kinds_quotable[kind],
         )
 
