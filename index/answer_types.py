@@ -53,6 +53,14 @@ _NUMBER_WORDS = (
     r"|\w+tal|dussin|flera|fler)"
 )
 
+# Posts held by a person whose name a "who is" question asks for. (Not "kontaktperson": the
+# sources make a role the contact person, so "vem är kontaktperson för …" may ask for the role;
+# "vad heter kontaktpersonen" asks for a name.)
+_POSTS = (
+    r"(?:ordforande|\w*chef(?:en)?|\w*direktor\w*|processledare|handlaggare\w*|sekreterare|registrator"
+    r"|projektledare\w*)"
+)
+
 # Question patterns, tried in order: the first that matches decides.
 _QUESTION: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (AnswerType.PHONE, re.compile(r"\b(?:telefon\w*|tel\.?|ringa|ringer|mobilnummer|nummer till)\b")),
@@ -108,9 +116,9 @@ _QUESTION: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.NAMED_PERSON,
         re.compile(
-            r"\b(?:vem|vilka) (?:ar|var|blir|blev) (?:den |det |nuvarande |ny )?(?:[\w-]+ ){0,3}"
-            r"(?:ordforande|\w*chef|\w*direktor\w*|processledare|handlaggare|sekreterare|registrator)\b"
-            r"|\bvad heter (?:\w+ )?(?:ordforande|\w*chef|\w*direktor|processledare|handlaggare)\b"
+            r"\b(?:vem|vilka)(?: (?:pa|hos|inom|i) [\w:-]+)? (?:ar|var|blir|blev)"
+            rf" (?:den |det |nuvarande |ny )?(?:[\w-]+ ){{0,3}}{_POSTS}\b"
+            rf"|\bvad heter (?:\w+ ){{0,3}}(?:{_POSTS}|kontaktperson\w*)\b"
         ),
     ),
     (

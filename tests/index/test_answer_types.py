@@ -19,6 +19,13 @@ from index.answer_types import STRICT, AnswerType, counted, holds, question_type
         ("står det att kommunen får 10 miljoner kronor per år?", AnswerType.AMOUNT),
         ("Hur många prioriterade åtgärder finns det?", AnswerType.COUNT),
         ("Vem beslutar om riktlinjen?", AnswerType.PERSON),
+        ("vem ar ordforande i styrgruppen", AnswerType.NAMED_PERSON),
+        ("Vad heter kontaktpersonen på testförbundet?", AnswerType.NAMED_PERSON),
+        ("vem på testförbundet var projektledare för förstudien?", AnswerType.NAMED_PERSON),
+        ("vad heter chefen for testcentralen", AnswerType.NAMED_PERSON),
+        # A role may be the contact person, and a group of heads is not one person.
+        ("Vem är kontaktperson för andra aktörer?", AnswerType.PERSON),
+        ("vilka är med i chefsgruppen", AnswerType.PERSON),
         ("mejladress till processledaren?", AnswerType.CONTACT),
         ("vad har han for telefonnummer?", AnswerType.PHONE),
         ("diarienummer för genomförandeplanen?", AnswerType.IDENTIFIER),
