@@ -9,7 +9,7 @@ from pathlib import Path
 
 from knowledge.questions import load_corpus
 
-FORMAT_VERSION = 6  # 6: queries are embedded with their å/ä/ö restored (index/diacritics.py)
+FORMAT_VERSION = 7  # 7: a refused question's year counts against that year only; person-name questions
 TUNING_FILE = "tuning.json"  # what a domain-tuned model was tuned from (index/tune.py)
 TUNER_VERSION = "2"  # 2: the written questions are tuned on with their å/ä/ö restored
 
