@@ -28,6 +28,11 @@ from knowledge.text import fold
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+def years_named(text: str) -> tuple[str, ...]:
+    """The years ``text`` names, once each, in order."""
+    return tuple(dict.fromkeys(_YEAR.findall(fold(text))))
+
+
 @dataclass(frozen=True)
 class Asked:
     """A question as searched: its text (a follow-up with the question it follows), its own words,
@@ -118,7 +123,7 @@ class EvidenceBuilder:
         """The refused questions that name years ("vad fick SLSO 2024?"), with their years."""
         out = []
         for i, entry in enumerate(self.questions.entries):
-            years = frozenset(_YEAR.findall(fold(entry.text))) if entry.refused else frozenset()
+            years = frozenset(years_named(entry.text)) if entry.refused else frozenset()
             if years:
                 out.append((i, years))
         return out
@@ -189,7 +194,7 @@ class EvidenceBuilder:
             visible &= self.questions.writers != hide_writer
         if hide_document is not None:
             visible &= self._entry_document != hide_document
-        years = tuple(dict.fromkeys(_YEAR.findall(fold(focus_text))))
+        years = years_named(focus_text)
         visible &= ~self._refused_for_other_years(years)
         dense_q = self.questions.similarities(vector)
         words_q = self.questions.word_scores(groups) if groups else np.zeros(len(entry_unit))
