@@ -12,21 +12,19 @@ import pytest
 from index.evidence import Asked
 from index.service import SearchEngine
 from knowledge.settings import Settings
-from tests.conftest import FICTITIOUS_DOC, FICTITIOUS_QUESTIONS, FakeEmbedder
+from tests.conftest import FICTITIOUS_QUESTIONS, FakeEmbedder
 
 REFUSED_FOR_A_YEAR = "Hur många möten höll testcentralen under 2031?"
 
 
 @pytest.fixture
-def engine(tmp_path) -> SearchEngine:
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "testdok.md").write_text(FICTITIOUS_DOC, encoding="utf-8")
+def engine(tmp_path, tiny_corpus) -> SearchEngine:
     questions = tmp_path / "questions"
     shutil.copytree(FICTITIOUS_QUESTIONS, questions)
     with (questions / "abstain.yaml").open("a", encoding="utf-8") as f:
         f.write(f'  - {{q: "{REFUSED_FOR_A_YEAR}", category: near-topic, by: writer-a}}\n')
     settings = Settings(
-        questions_dir=questions, sources_dir=tmp_path / "sources", index_dir=tmp_path / "build",
+        questions_dir=questions, sources_dir=tiny_corpus, index_dir=tmp_path / "build",
         embedding_model="fake-embedder",
     )  # fmt: skip
     made = SearchEngine(settings)
